@@ -1,0 +1,38 @@
+// hetgrid/error.hpp: the kinds of broken layout rules (SPEC section 1) and the run-time error.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace hetgrid {
+
+// One word per broken rule; it starts every message and is what the golden files hold.
+enum class error_kind { none, positive, divisible, language, names, world, disjoint, partition };
+
+constexpr std::string_view to_string(error_kind kind) {
+  switch (kind) {
+    case error_kind::none: return "none";
+    case error_kind::positive: return "positive";
+    case error_kind::divisible: return "divisible";
+    case error_kind::language: return "language";
+    case error_kind::names: return "names";
+    case error_kind::world: return "world";
+    case error_kind::disjoint: return "disjoint";
+    case error_kind::partition: return "partition";
+  }
+  return "unknown";
+}
+
+// Thrown at run time for a layout that does not fit the job (e.g. the wrong world size).
+class topology_error : public std::runtime_error {
+ public:
+  topology_error(error_kind kind, const std::string& message)
+      : std::runtime_error(message), kind_(kind) {}
+  error_kind kind() const noexcept { return kind_; }
+
+ private:
+  error_kind kind_;
+};
+
+}  // namespace hetgrid

@@ -1,0 +1,13 @@
+// hetgrid/hetgrid.hpp: the compile-time core (standard library and Boost.Hana only).
+// The run-time instantiators live in hetgrid/mpi.hpp and hetgrid/nccl.hpp.
+#pragma once
+
+#include "hetgrid/error.hpp"
+#include "hetgrid/grid.hpp"
+#include "hetgrid/grid_spec.hpp"
+#include "hetgrid/group_kind.hpp"
+#include "hetgrid/layout_check.hpp"
+#include "hetgrid/module_grid.hpp"
+#include "hetgrid/rank_group.hpp"
+#include "hetgrid/rank_role.hpp"
+#include "hetgrid/topology.hpp"

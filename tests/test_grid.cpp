@@ -1,0 +1,83 @@
+// The compile-time core on the seed layout (SPEC sections 1 and 2): declare, static_assert, check.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <hetgrid/hetgrid.hpp>
+#include <vector>
+
+namespace hg = hetgrid;
+using hg::group_kind;
+
+using images = hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>;
+using language = hg::module_grid<hg::grid_spec{
+    .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>;
+using mimo = hg::topology<8, images, language>;
+
+static_assert(mimo::layout == hg::layout::non_colocated);
+static_assert(mimo::world == 8 && mimo::module_count == 2 && mimo::language_index == 1);
+static_assert(language::dp == 1 && images::expt_tp == 2 && images::expt_dp == 2);
+static_assert(images::dp == 2 && images::size == 4 && language::expt_dp == 1);
+static_assert(images::name == "images");
+
+// Rank 5 of the seed: language tp=1, pp=0.
+static_assert(language::coords(5) == hg::rank_coords{.tp = 1, .pp = 0, .expt_tp = 1});
+static_assert(language::group_of(group_kind::pp, 5).front() == 5 &&
+              language::group_of(group_kind::pp, 5).back() == 7);
+static_assert(language::index_in_group(group_kind::pp, 7) == 1);
+static_assert(language::index_in_group(group_kind::tp, 7) == 1);
+static_assert(language::group_of(group_kind::mp, 6).size() == 4);
+static_assert(language::embd_group(5)->back() == 7 && !language::pos_embd_group(7));
+static_assert(!images::embd_group(0));
+static_assert(mimo::role(6).has_language() && mimo::role(6).modules[1].is_last_stage);
+static_assert(!mimo::role(2).has_language() && mimo::role(2).modules[0].is_first_stage &&
+              mimo::role(2).modules[0].is_last_stage);
+static_assert(group_kind::intra_dp_cp == group_kind::dp_cp);
+
+// A topology of one module is colocated.
+using solo_lm = hg::module_grid<hg::grid_spec{.name = "lm", .ranks = 8, .pp = 8, .language = true}>;
+static_assert(hg::topology<8, solo_lm>::layout == hg::layout::colocated);
+
+namespace {
+std::vector<std::vector<int>> listed(const hg::grid& g, group_kind kind) {
+  std::vector<std::vector<int>> out;
+  for (const hg::rank_group& group : g.groups(kind)) out.emplace_back(group.begin(), group.end());
+  return out;
+}
+using lists = std::vector<std::vector<int>>;
+}  // namespace
+
+TEST_CASE("seed layout: the worked example of SPEC section 2") {
+  const hg::grid& lm = language::value;
+  CHECK(listed(lm, group_kind::tp) == lists{{4, 5}, {6, 7}});
+  CHECK(listed(lm, group_kind::pp) == lists{{4, 6}, {5, 7}});
+  CHECK(listed(lm, group_kind::mp) == lists{{4, 5, 6, 7}});
+  CHECK(listed(lm, group_kind::expt_tp) == lists{{4, 5}, {6, 7}});
+  CHECK(listed(lm, group_kind::expt_dp) == lists{{4}, {5}, {6}, {7}});
+  CHECK(listed(lm, group_kind::tp_ep_pp) == lists{{4, 5, 6, 7}});
+  CHECK(listed(images::value, group_kind::dp) == lists{{0, 2}, {1, 3}});
+  CHECK(listed(images::value, group_kind::expt_dp) == lists{{0, 2}, {1, 3}});
+}
+
+TEST_CASE("rank_group: members, positions, non-members") {
+  const hg::rank_group g = language::group_of(group_kind::pp, 4);
+  CHECK(g.size() == 2);
+  CHECK(g[0] == 4);
+  CHECK(g[1] == 6);
+  CHECK(g.index_of(6) == 1);
+  CHECK(g.index_of(5) == -1);
+  CHECK(g.index_of(8) == -1);
+  CHECK(g.index_of(3) == -1);
+  CHECK_FALSE(g == language::group_of(group_kind::pp, 5));
+  CHECK(g == language::group_of(group_kind::pp, 6));
+}
+
+TEST_CASE("embedding groups and stages") {
+  CHECK(listed(language::value, group_kind::pp).size() == 2);
+  CHECK(language::embd_group(4)->size() == 2);
+  CHECK(language::embd_group(6)->front() == 4);
+  CHECK(language::pos_embd_group(4)->size() == 1);
+  CHECK_FALSE(language::pos_embd_group(6).has_value());
+  CHECK(mimo::role(4).modules[1].is_first_stage);
+  CHECK_FALSE(mimo::role(4).modules[1].is_last_stage);
+  CHECK_FALSE(mimo::role(4).in_module(0));
+}
