@@ -155,6 +155,13 @@ class grid {
     if (!language || !contains(rank) || coords(rank).pp != 0) return std::nullopt;
     return pos_embd_group_at(pp_group_index(rank));
   }
+  // The group of a slot (group_kind.hpp's numbering) that holds `rank`, if any.
+  constexpr std::optional<rank_group> slot_group(int slot, int rank) const {
+    if (slot == embd_slot) return embd_group(rank);
+    if (slot == pos_embd_slot) return pos_embd_group(rank);
+    if (!contains(rank)) return std::nullopt;
+    return group_of(static_cast<group_kind>(slot), rank);
+  }
   constexpr int pp_group_index(int rank) const { return (rank - offset) % (ranks / pp); }
 
   // The fields of the spec, resolved, and the derived dims (SPEC section 1).

@@ -75,4 +75,16 @@ constexpr unsigned dims_of(group_kind kind) {
   return 0;
 }
 
+// A slot is one group a module can give a rank: the twelve kinds (slot = kind's value), then the
+// language module's embedding groups.
+inline constexpr int embd_slot = group_kind_count;
+inline constexpr int pos_embd_slot = group_kind_count + 1;
+inline constexpr int slot_count = group_kind_count + 2;
+
+constexpr std::string_view slot_name(int slot) {
+  if (slot == embd_slot) return "embd";
+  if (slot == pos_embd_slot) return "pos_embd";
+  return to_string(static_cast<group_kind>(slot));
+}
+
 }  // namespace hetgrid

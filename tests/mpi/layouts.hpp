@@ -1,0 +1,35 @@
+// The layouts the MPI tests instantiate, by world size.
+#pragma once
+
+#include <hetgrid/hetgrid.hpp>
+
+namespace layouts {
+namespace hg = hetgrid;
+
+// SPEC section 1: images tp=2 on 0-3, language tp=2 pp=2 on 4-7.
+using seed = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{
+        .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>>;
+
+// Colocated, with factorizations that differ between the modules.
+using colocated = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 8, .tp = 2, .cp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 8, .tp = 4, .pp = 2,
+                                  .language = true}>>;
+
+// MoE: ep > 1 and expt_tp > 1 (language dp 4, expt_dp 1; images pp 2 with expt_tp 1).
+using moe = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2, .pp = 2, .ep = 2,
+                                     .expt_tp = 1}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .ep = 2, .expt_tp = 2,
+                                  .offset = 4, .language = true}>>;
+
+// Sixteen ranks, MoE, pp = 3: embd has members only in the first and last stage.
+using moe16 = hg::topology<
+    16, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2, .ep = 2,
+                                      .expt_tp = 1}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 12, .tp = 2, .pp = 3, .ep = 2,
+                                  .expt_tp = 2, .offset = 4, .language = true}>>;
+
+}  // namespace layouts

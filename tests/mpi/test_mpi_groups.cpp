@@ -1,0 +1,148 @@
+// Under mpirun: every communicator hetgrid builds has exactly the members of the compile-time
+// enumeration, in ascending rank order; embd / pos_embd, roles, counts; nothing leaks.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/environment.hpp>
+#include <hetgrid/mpi.hpp>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include "comm_counters.hpp"
+#include "layouts.hpp"
+
+namespace hg = hetgrid;
+
+namespace {
+
+boost::mpi::communicator& world() {
+  static boost::mpi::communicator w;
+  return w;
+}
+
+// Every group of every module this rank is in, against the enumeration.
+template <class Topology>
+void check_membership(const hg::mpi::rank_groups<Topology>& groups) {
+  constexpr auto& plan = hg::mpi::rank_groups<Topology>::plan;
+  const int rank = world().rank();
+  std::set<MPI_Comm> distinct;
+  int group_count = 0;
+  for (int m = 0; m < Topology::module_count; ++m) {
+    const hg::grid& g = Topology::grids[m];
+    const auto* collection = groups.modules().module(m);
+    REQUIRE((collection != nullptr) == g.contains(rank));
+    if (!collection) continue;
+    for (int slot = 0; slot < hg::slot_count; ++slot) {
+      CAPTURE(g.name());
+      CAPTURE(hg::slot_name(slot));
+      const std::optional<hg::rank_group> expected = g.slot_group(slot, rank);
+      const boost::mpi::communicator* comm = collection->slot(slot);
+      REQUIRE((comm != nullptr) == expected.has_value());
+      if (!expected) continue;
+      ++group_count;
+      distinct.insert(MPI_Comm(*comm));
+      CHECK(comm->size() == expected->size());
+      CHECK(comm->rank() == expected->index_of(rank));
+      std::vector<int> members;
+      boost::mpi::all_gather(*comm, rank, members);
+      CHECK(members == std::vector<int>(expected->begin(), expected->end()));
+    }
+    // Roles from the coordinates themselves.
+    const auto role = groups.role();
+    CHECK(role.modules[m].is_first_stage == (g.coords(rank).pp == 0));
+    CHECK(role.modules[m].is_last_stage == (g.coords(rank).pp == g.pp - 1));
+  }
+  CHECK(group_count == groups.group_count());
+  CHECK(static_cast<int>(distinct.size()) == groups.communicator_count());
+  CHECK(groups.communicator_count() == plan.counts(rank).communicators);
+  CHECK((groups.language() != nullptr) == groups.role().has_language());
+}
+
+template <class Topology>
+void check_layout_under_mpi() {
+  if (world().size() != Topology::world) return;
+  comm_counters::reset();
+  {
+    hg::mpi::rank_groups<Topology> groups(world());
+    CHECK(comm_counters::splits == groups.split_calls());
+    // At most one split per slot; the twelve kinds and embd (pos_embd never needs one).
+    CHECK(groups.split_calls() <= hg::slot_count - 1);
+    check_membership(groups);
+  }
+  CHECK(comm_counters::freed == comm_counters::created);
+}
+
+}  // namespace
+
+TEST_CASE("seed layout: membership, counts, embedding groups") {
+  if (world().size() != 8) return;
+  check_layout_under_mpi<layouts::seed>();
+  hg::mpi::rank_groups<layouts::seed> groups(world());
+  const int rank = world().rank();
+  if (rank >= 4) {
+    // SPEC section 3: a language rank has 14 (first stage) or 13 groups, on 4 communicators.
+    CHECK(groups.group_count() == (rank < 6 ? 14 : 13));
+    CHECK(groups.communicator_count() == 4);
+    CHECK(groups.language()->embd.has_value());
+    CHECK(groups.language()->pos_embd.has_value() == (rank < 6));
+    // mp is not the whole job: its own communicator; tp_ep_pp repeats it.
+    CHECK(MPI_Comm(groups.language()->mp) == MPI_Comm(groups.language()->tp_ep_pp));
+  } else {
+    CHECK(groups.language() == nullptr);
+    CHECK(groups.module("images")->dp.size() == 2);
+  }
+  // Only the three distinct rank-set shapes that need peers cost a split.
+  CHECK(groups.split_calls() == 3);
+}
+
+TEST_CASE("colocated layout with differing factorizations") { check_layout_under_mpi<layouts::colocated>(); }
+TEST_CASE("MoE layout") { check_layout_under_mpi<layouts::moe>(); }
+TEST_CASE("sixteen ranks, pp = 3") { check_layout_under_mpi<layouts::moe16>(); }
+
+TEST_CASE("a group of the whole job is the job's communicator") {
+  using whole = hg::topology<8, hg::module_grid<hg::grid_spec{
+                                    .name = "lm", .ranks = 8, .tp = 8, .language = true}>>;
+  if (world().size() != 8) return;
+  hg::mpi::rank_groups<whole> groups(world());
+  CHECK(MPI_Comm(groups.language()->tp) == MPI_Comm(world()));
+  CHECK(groups.split_calls() == 0);
+  check_membership(groups);
+}
+
+TEST_CASE("a throw half-way frees what was built, exactly once") {
+  if (world().size() != 8) return;
+  comm_counters::reset();
+  CHECK_THROWS_AS(hg::mpi::rank_groups<layouts::seed>(
+                      world(), [](int round) {
+                        if (round == 1) throw std::runtime_error("injected");
+                      }),
+                  std::runtime_error);
+  CHECK(comm_counters::splits == 2);
+  CHECK(comm_counters::freed == comm_counters::created);
+}
+
+TEST_CASE("a wrong world size throws, naming both sizes") {
+  using twelve = hg::topology<12, hg::module_grid<hg::grid_spec{
+                                      .name = "lm", .ranks = 12, .language = true}>>;
+  try {
+    hg::mpi::rank_groups<twelve> groups(world());
+    FAIL("no throw");
+  } catch (const hg::topology_error& e) {
+    CHECK(e.kind() == hg::error_kind::world);
+    const std::string what = e.what();
+    CHECK(what.find(std::to_string(world().size()) + " ranks") != std::string::npos);
+    CHECK(what.find("world of 12") != std::string::npos);
+  }
+}
+
+int main(int argc, char** argv) {
+  boost::mpi::environment env(argc, argv);
+  doctest::Context context(argc, argv);
+  if (world().rank() != 0) context.setOption("minimal", true);
+  const int failed = context.run();
+  // Every rank must pass: the job fails if any rank failed.
+  const int any_failed = boost::mpi::all_reduce(world(), failed, boost::mpi::maximum<int>());
+  return any_failed;
+}
