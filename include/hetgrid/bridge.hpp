@@ -1,0 +1,252 @@
+// hetgrid/bridge.hpp: how activations cross from one module to another (SPEC section 4).
+// The last pp stage of the source hands its batch to the first pp stage of the destination
+// through one leader per dp replica on each side; with S source and D destination leaders one
+// count divides the other: fan-in (S > D) concatenates, fan-out (S <= D) splits the batch.
+// Everything is O(1) per question: no table of the world, and the compile-time check looks
+// only at the two modules' dp.
+//
+// Seed layout (images tp=2 on 0-3, language tp=2 pp=2 on 4-7): source leaders [0, 2],
+// destination leaders [4]; fan-in, rank 4 receives samples [0, 1/2) from 0 and [1/2, 1) from 2.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <string_view>
+
+#include "hetgrid/grid.hpp"
+#include "hetgrid/group_kind.hpp"
+#include "hetgrid/rank_group.hpp"
+
+#define HETGRID_RULE_BRIDGE_DIVISIBLE                                                   \
+  "bridge: the number of source leaders must divide the number of destination leaders " \
+  "or be divisible by it"
+
+namespace hetgrid {
+
+// The leaders of one side of a bridge: leader i (ascending dp) is first + i * stride.
+struct leader_set {
+  int first = 0, stride = 1, count = 0;
+
+  constexpr int operator[](int i) const { return first + i * stride; }
+  // The leader index of `rank`, or -1 where it is no leader.
+  constexpr int index_of(int rank) const {
+    const int d = rank - first;
+    if (d < 0 || d % stride != 0 || d / stride >= count) return -1;
+    return d / stride;
+  }
+  constexpr bool contains(int rank) const { return index_of(rank) >= 0; }
+};
+
+// Leader indices [begin, end).
+struct index_range {
+  int begin = 0, end = 0;
+  constexpr int size() const { return end - begin; }
+  constexpr bool contains(int i) const { return i >= begin && i < end; }
+  friend constexpr bool operator==(const index_range&, const index_range&) = default;
+};
+
+// The fraction [part / parts, (part + 1) / parts) of a leader's batch.
+struct batch_slice {
+  int part = 0, parts = 1;
+
+  // The slice of a batch of n samples, as sample indices. @pre n % parts == 0
+  constexpr int begin(int n) const { return n / parts * part; }
+  constexpr int end(int n) const { return n / parts * (part + 1); }
+  constexpr bool whole() const { return parts == 1; }
+  friend constexpr bool operator==(const batch_slice&, const batch_slice&) = default;
+};
+
+// One message of the bridge: samples `source_slice` of the source leader's batch become samples
+// `destination_slice` of the destination leader's batch. The backward pass runs it reversed.
+struct bridge_transfer {
+  int source_leader = 0, destination_leader = 0;  // leader indices (dp replicas)
+  int source_rank = 0, destination_rank = 0;      // global ranks
+  batch_slice source_slice, destination_slice;
+  friend constexpr bool operator==(const bridge_transfer&, const bridge_transfer&) = default;
+};
+
+enum class bridge_fan { in, out };  // in: S > D (concatenate); out: S <= D (split)
+
+constexpr std::string_view to_string(bridge_fan fan) { return fan == bridge_fan::in ? "in" : "out"; }
+
+namespace detail {
+
+// A leader is the tp=0, cp=0 rank of its dp replica at one pp stage; dp is the next dim after
+// tp and cp in the base view, so the leaders of a stage are evenly spaced.
+constexpr leader_set stage_leaders(const grid& g, int stage) {
+  const int tp_cp = g.tp * g.cp;
+  return {g.offset + stage * tp_cp * g.dp, tp_cp, g.dp};
+}
+
+constexpr bool leader_counts_divide(int s, int d) {
+  return s >= 1 && d >= 1 && (d % s == 0 || s % d == 0);
+}
+
+}  // namespace detail
+
+// The messages one rank sends or receives, computed on demand: either the transfers between one
+// leader and a run of leaders on the other side, or none.
+class transfer_list {
+ public:
+  constexpr transfer_list() = default;
+  constexpr transfer_list(leader_set sources, leader_set destinations, bool sending, int leader,
+                          index_range peers)
+      : sources_(sources), destinations_(destinations), sending_(sending), leader_(leader),
+        peers_(peers) {}
+
+  constexpr int size() const { return peers_.size(); }
+  constexpr bool empty() const { return size() == 0; }
+  // The leaders on the other side, as an index range.
+  constexpr index_range peers() const { return peers_; }
+
+  // @pre 0 <= i < size()
+  constexpr bridge_transfer operator[](int i) const {
+    const int s = sending_ ? leader_ : peers_.begin + i;
+    const int d = sending_ ? peers_.begin + i : leader_;
+    bridge_transfer t{s, d, sources_[s], destinations_[d], {}, {}};
+    if (sources_.count > destinations_.count) {  // fan-in: source s is one part of d's batch
+      const int f = sources_.count / destinations_.count;
+      t.destination_slice = {s - d * f, f};
+    } else {  // fan-out: d gets one part of s's batch
+      const int f = destinations_.count / sources_.count;
+      t.source_slice = {d - s * f, f};
+    }
+    return t;
+  }
+
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = bridge_transfer;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = bridge_transfer;
+    constexpr iterator() = default;
+    constexpr iterator(const transfer_list* list, int index) : list_(list), index_(index) {}
+    constexpr bridge_transfer operator*() const { return (*list_)[index_]; }
+    constexpr iterator& operator++() { ++index_; return *this; }
+    constexpr iterator operator++(int) { iterator old = *this; ++index_; return old; }
+    friend constexpr bool operator==(const iterator& a, const iterator& b) {
+      return a.index_ == b.index_;
+    }
+
+   private:
+    const transfer_list* list_ = nullptr;
+    int index_ = 0;
+  };
+  constexpr iterator begin() const { return iterator(this, 0); }
+  constexpr iterator end() const { return iterator(this, size()); }
+
+ private:
+  leader_set sources_, destinations_;
+  bool sending_ = true;
+  int leader_ = 0;
+  index_range peers_{};
+};
+
+// The bridge between two module grids, as a value (usable at run time, for specs read from a
+// command line). In a colocated layout a leader may send to itself: a local copy.
+class bridge {
+ public:
+  // @pre bridge_divisible(source, destination)
+  constexpr bridge(const grid& source, const grid& destination)
+      : source_(source), destination_(destination),
+        sources_(detail::stage_leaders(source, source.pp - 1)),
+        destinations_(detail::stage_leaders(destination, 0)) {}
+
+  constexpr const grid& source() const { return source_; }
+  constexpr const grid& destination() const { return destination_; }
+  // Leader i of each side, ascending dp: leader_set::operator[] gives its global rank.
+  constexpr const leader_set& source_leaders() const { return sources_; }
+  constexpr const leader_set& destination_leaders() const { return destinations_; }
+
+  constexpr bridge_fan fan() const {
+    return sources_.count > destinations_.count ? bridge_fan::in : bridge_fan::out;
+  }
+  // Leaders on the many side per leader on the few side (1 when S == D).
+  constexpr int fan_factor() const {
+    return fan() == bridge_fan::in ? sources_.count / destinations_.count
+                                   : destinations_.count / sources_.count;
+  }
+
+  // Fan-in: destination leader i receives from source leaders [i*S/D, (i+1)*S/D); fan-out: the
+  // one source leader i*S/D (integer division).
+  constexpr index_range sources_of(int destination_leader) const {
+    const int f = fan_factor();
+    if (fan() == bridge_fan::in) return {destination_leader * f, (destination_leader + 1) * f};
+    return {destination_leader / f, destination_leader / f + 1};
+  }
+  // Fan-out: source leader i sends to destination leaders [i*D/S, (i+1)*D/S); fan-in: the one
+  // destination leader i*D/S (integer division).
+  constexpr index_range destinations_of(int source_leader) const {
+    const int f = fan_factor();
+    if (fan() == bridge_fan::out) return {source_leader * f, (source_leader + 1) * f};
+    return {source_leader / f, source_leader / f + 1};
+  }
+
+  // What `rank` sends in the forward pass (empty unless it is a source leader), and receives
+  // (empty unless it is a destination leader). Each send is some rank's receive, and back.
+  constexpr transfer_list sends(int rank) const {
+    const int s = sources_.index_of(rank);
+    if (s < 0) return {};
+    return transfer_list(sources_, destinations_, true, s, destinations_of(s));
+  }
+  constexpr transfer_list receives(int rank) const {
+    const int d = destinations_.index_of(rank);
+    if (d < 0) return {};
+    return transfer_list(sources_, destinations_, false, d, sources_of(d));
+  }
+
+  // The group a leader shares its replica's data with: the tp-cp group of `rank` at the source's
+  // last stage / the destination's first stage; its front() is the leader.
+  constexpr std::optional<rank_group> source_share_group(int rank) const {
+    if (!source_.contains(rank) || !source_.is_last_stage(rank)) return std::nullopt;
+    return source_.group_of(group_kind::tp_cp, rank);
+  }
+  constexpr std::optional<rank_group> destination_share_group(int rank) const {
+    if (!destination_.contains(rank) || !destination_.is_first_stage(rank)) return std::nullopt;
+    return destination_.group_of(group_kind::tp_cp, rank);
+  }
+
+ private:
+  grid source_, destination_;
+  leader_set sources_, destinations_;
+};
+
+// The run-time form of the divisibility rule, for grids read from a command line.
+constexpr bool bridge_divisible(const grid& source, const grid& destination) {
+  return detail::leader_counts_divide(source.dp, destination.dp);
+}
+
+namespace detail {
+
+template <class Topology, class Module>
+constexpr int module_index() {
+  for (int i = 0; i < Topology::module_count; ++i)
+    if (Topology::specs[i].name_view() == Module::name) return i;
+  return -1;
+}
+
+}  // namespace detail
+
+// The bridge from module Source to module Destination of a topology, checked at compile time:
+//   using lift = hg::bridge_of<mimo, images, language>;
+//   static_assert(lift::value.fan() == hg::bridge_fan::in);
+template <class Topology, class Source, class Destination>
+struct bridge_of {
+  static_assert(detail::module_index<Topology, Source>() >= 0,
+                "bridge: the source module is not a module of the topology");
+  static_assert(detail::module_index<Topology, Destination>() >= 0,
+                "bridge: the destination module is not a module of the topology");
+  static_assert(Source::name != Destination::name,
+                "bridge: the source and destination must be different modules");
+  static_assert(detail::leader_counts_divide(Source::dp, Destination::dp),
+                HETGRID_RULE_BRIDGE_DIVISIBLE);
+
+  static constexpr int source_index = detail::module_index<Topology, Source>();
+  static constexpr int destination_index = detail::module_index<Topology, Destination>();
+  static constexpr bridge value{Source::value, Destination::value};
+};
+
+}  // namespace hetgrid
