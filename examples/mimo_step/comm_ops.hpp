@@ -1,0 +1,45 @@
+// examples/mimo_step/comm_ops.hpp: what the training step needs from a communication backend.
+// The step is written against these two concepts only; a backend (mpi_ops.hpp, later NCCL) is
+// one file that implements them over hetgrid's communicators.
+#pragma once
+
+#include <concepts>
+#include <hetgrid/rank_group.hpp>
+#include <utility>
+
+namespace mimo_step {
+
+// One group's communicator. Peers and roots are ranks in the group, whose order is hetgrid's
+// member order (ascending global rank). Buffers are host memory; a device backend stages them.
+template <class C>
+concept comm_ops = std::movable<C> && requires(C& c, const C& k, float* data, int n, int peer) {
+  { k.size() } -> std::convertible_to<int>;
+  { k.rank() } -> std::convertible_to<int>;
+  c.all_reduce_sum(data, n);
+  c.broadcast(data, n, peer);  // from group rank `peer`
+  c.send(data, n, peer);       // posts a send; complete after wait()
+  c.recv(data, n, peer);       // posts a receive; `data` holds it after wait()
+  c.wait();                    // completes everything posted, in any order (no deadlock)
+};
+
+// A backend hands out this rank's group of module `module` in hetgrid slot `slot` (a group kind,
+// or embd / pos_embd), and the job's world; @pre the rank holds that group.
+template <class B>
+concept backend = requires(B& b, int module, int slot) {
+  typename B::ops;
+  requires comm_ops<typename B::ops>;
+  { b.group(module, slot) } -> std::same_as<typename B::ops>;
+  { b.world() } -> std::same_as<typename B::ops>;
+};
+
+// A group as the step uses it: the backend's ops and hetgrid's member list, which maps a global
+// rank to the rank in the group (and so to the peer argument of send / recv).
+template <comm_ops Ops>
+struct channel {
+  Ops ops;
+  hetgrid::rank_group members;
+
+  int group_rank(int world_rank) const { return members.index_of(world_rank); }
+};
+
+}  // namespace mimo_step

@@ -1,0 +1,23 @@
+# cmake -DCOMMAND="a;b;c" -DSTATUS=N -DREGEX="..." [-DSTDERR_LINES=N] [-DMAX_SECONDS=N] -P expect_run.cmake
+# Passes when the command exits with exactly STATUS, its output matches REGEX, stderr has
+# exactly STDERR_LINES lines where that is given, and it ends within MAX_SECONDS.
+if(NOT DEFINED MAX_SECONDS)
+  set(MAX_SECONDS 60)
+endif()
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err
+                TIMEOUT ${MAX_SECONDS})
+message("${out}${err}")
+if(NOT status STREQUAL "${STATUS}")
+  message(FATAL_ERROR "expected exit status ${STATUS}, got ${status}")
+endif()
+if(NOT "${out}${err}" MATCHES "${REGEX}")
+  message(FATAL_ERROR "the output does not match: ${REGEX}")
+endif()
+if(DEFINED STDERR_LINES)
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines lines)
+  if(NOT lines EQUAL STDERR_LINES)
+    message(FATAL_ERROR "expected ${STDERR_LINES} line(s) on stderr, got ${lines}")
+  endif()
+endif()
+message("exit status ${status} and output as expected")
