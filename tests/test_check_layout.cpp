@@ -1,0 +1,136 @@
+// The run-time layout check (SPEC section 1): every golden case's error kind, a hand-made case for
+// each rule, and the order in which several broken rules are reported.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/golden_cases.hpp"
+
+namespace {
+
+namespace hg = hetgrid;
+using hg::error_kind;
+using specs_t = std::vector<hg::grid_spec>;
+
+hg::grid_spec module(const char* name, int ranks, int offset = 0, bool language = false) {
+  hg::grid_spec s;
+  std::string(name).copy(s.name, std::string(name).size());
+  s.ranks = ranks;
+  s.offset = offset;
+  s.language = language;
+  return s;
+}
+hg::grid_spec language(int ranks, int offset = 0) {
+  return module("language", ranks, offset, true);
+}
+
+error_kind kind_of(int world, const specs_t& specs) { return hg::check_layout(world, specs).kind; }
+
+}  // namespace
+
+TEST_CASE("golden cases: check_layout gives Megatron-LM's error kind, or none") {
+  const auto cases = hg::test::load_golden_cases();
+  int errors = 0;
+  for (const auto& c : cases) {
+    CAPTURE(hg::test::case_label(c));
+    const specs_t specs = hg::test::specs_of(c);
+    const hg::layout_error e = hg::check_layout(c.at("world").get<int>(), specs);
+    if (hg::test::is_error_case(c)) {
+      ++errors;
+      CHECK(std::string(hg::to_string(e.kind)) == c.at("expect").at("error").get<std::string>());
+      const std::string message = hg::describe(e, c.at("world").get<int>(), specs);
+      CHECK(message.starts_with(std::string(hg::to_string(e.kind)) + ": "));
+    } else {
+      CHECK_FALSE(e);
+      CHECK(std::string(hg::to_string(hg::layout_of(specs))) ==
+            c.at("expect").at("layout").get<std::string>());
+    }
+  }
+  CHECK(errors > 0);
+}
+
+TEST_CASE("each rule on its own") {
+  CHECK(kind_of(8, {language(8)}) == error_kind::none);
+  CHECK(kind_of(8, {module("a", 4), language(4, 4)}) == error_kind::none);
+
+  SUBCASE("world: a span past the world") {
+    CHECK(kind_of(8, {module("a", 4), language(5, 4)}) == error_kind::world);
+    const specs_t s = {module("a", 4), language(5, 4)};
+    CHECK(hg::check_layout(8, s).module == 1);
+  }
+  SUBCASE("partition: a gap") {
+    CHECK(kind_of(8, {module("a", 3), language(4, 4)}) == error_kind::partition);
+    CHECK(kind_of(8, {language(4, 4)}) == error_kind::partition);
+    CHECK(kind_of(9, {module("a", 4), language(4, 4)}) == error_kind::partition);
+    CHECK(kind_of(8, {module("a", 4, 2), language(4, 2)}) == error_kind::partition);  // colocated
+  }
+  SUBCASE("disjoint: overlapping spans that are not equal") {
+    CHECK(kind_of(8, {module("a", 5), language(4, 4)}) == error_kind::disjoint);
+    CHECK(kind_of(8, {module("a", 8), language(4, 4)}) == error_kind::disjoint);
+    CHECK(kind_of(8, {module("a", 4), module("b", 4), language(4, 4)}) == error_kind::disjoint);
+  }
+  SUBCASE("names: no module, or a name used twice") {
+    CHECK(kind_of(8, {}) == error_kind::names);
+    CHECK(kind_of(8, {module("a", 4), module("a", 4, 4, true)}) == error_kind::names);
+  }
+  SUBCASE("language: none, or two") {
+    CHECK(kind_of(8, {module("a", 4), module("b", 4, 4)}) == error_kind::language);
+    CHECK(kind_of(8, {module("a", 4, 0, true), language(4, 4)}) == error_kind::language);
+  }
+  SUBCASE("positive: offset < 0, an empty name, a zero size, world 0") {
+    CHECK(kind_of(8, {module("a", 4, -1), language(4, 4)}) == error_kind::positive);
+    CHECK(kind_of(8, {module("", 4), language(4, 4)}) == error_kind::positive);
+    hg::grid_spec zero_cp = language(8);
+    zero_cp.cp = 0;
+    CHECK(kind_of(8, {zero_cp}) == error_kind::positive);
+    hg::grid_spec negative_expt_tp = language(8);
+    negative_expt_tp.expt_tp = -2;
+    CHECK(kind_of(8, {negative_expt_tp}) == error_kind::positive);
+    CHECK(kind_of(0, {language(8)}) == error_kind::positive);
+  }
+  SUBCASE("divisible: the dense factorization, or only the expert view") {
+    hg::grid_spec dense = language(8);
+    dense.tp = 3;
+    CHECK(kind_of(8, {dense}) == error_kind::divisible);
+    hg::grid_spec expert_only = language(8);
+    expert_only.tp = 2;
+    expert_only.ep = 8;  // tp*cp*pp = 2 divides 8; expt_tp*ep*pp = 16 does not
+    CHECK(kind_of(8, {expert_only}) == error_kind::divisible);
+    const specs_t s = {expert_only};
+    CHECK(hg::describe(hg::check_layout(8, s), 8, s).find("expert view") != std::string::npos);
+    expert_only.expt_tp = 1;  // now 8 divides 8
+    CHECK(kind_of(8, {expert_only}) == error_kind::none);
+  }
+}
+
+TEST_CASE("several broken rules: the first in SPEC order is reported") {
+  hg::grid_spec bad_tp = module("t", 4);
+  bad_tp.tp = 3;
+  hg::grid_spec zero_ranks = module("b", 0, 4);
+  // language before names before anything else
+  CHECK(kind_of(8, {module("a", 4), module("a", 5)}) == error_kind::language);
+  CHECK(kind_of(8, {module("a", 4), module("a", 5, 3, true)}) == error_kind::names);
+  // then the modules in the given order, each positive, divisible, world
+  CHECK(kind_of(8, {bad_tp, zero_ranks, language(9, 5)}) == error_kind::divisible);
+  CHECK(kind_of(8, {zero_ranks, bad_tp, language(9, 5)}) == error_kind::positive);
+  CHECK(kind_of(8, {language(9, 5), bad_tp}) == error_kind::world);
+  const specs_t order = {module("a", 4), bad_tp, zero_ranks, language(9)};
+  CHECK(hg::check_layout(8, order).module == 1);
+  // then disjoint before partition
+  CHECK(kind_of(16, {module("a", 5), language(4, 4)}) == error_kind::disjoint);
+  CHECK(kind_of(16, {module("a", 4), language(4, 4)}) == error_kind::partition);
+}
+
+TEST_CASE("describe: one line that starts with the kind and names the module at fault") {
+  const specs_t specs = {module("vision", 4), language(5, 4)};
+  const hg::layout_error e = hg::check_layout(8, specs);
+  const std::string message = hg::describe(e, 8, specs);
+  CHECK(message.starts_with("world: "));
+  CHECK(message.find("'language'") != std::string::npos);
+  CHECK(message.find('\n') == std::string::npos);
+  CHECK_THROWS_AS(hg::validate_layout(8, specs), hg::topology_error);
+  const specs_t fine = {module("vision", 4), language(4, 4)};
+  CHECK_NOTHROW(hg::validate_layout(8, fine));
+}

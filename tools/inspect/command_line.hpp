@@ -1,0 +1,190 @@
+// tools/inspect/command_line.hpp: hetgrid-inspect's command line (SPEC section 5) read into a
+// request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <hetgrid/hetgrid.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace hetgrid::inspect {
+
+inline constexpr std::string_view usage_text =
+    "usage: hetgrid-inspect --world W --module NAME:key=value,... [--module ...] [--json] "
+    "[--rank R]\n"
+    "\n"
+    "Checks a layout of modules against the rules of hetgrid and prints its process groups.\n"
+    "\n"
+    "  --world W          number of ranks in the job\n"
+    "  --module SPEC      one module, NAME:key=value,... with keys ranks, tp, cp, pp, ep,\n"
+    "                     expt_tp, offset and the bare word language; a key left out takes\n"
+    "                     its default (tp, cp, pp, ep: 1; expt_tp: tp; offset: 0)\n"
+    "  --json             print JSON instead of a table\n"
+    "  --rank R           print what rank R does instead of the whole layout\n"
+    "  --help             print this text\n"
+    "\n"
+    "example: hetgrid-inspect --world 8 --module images:ranks=4,tp=2 \\\n"
+    "           --module language:ranks=4,tp=2,pp=2,offset=4,language\n"
+    "\n"
+    "Exit status 0: printed; 2: a malformed command line or a broken layout rule, told in one\n"
+    "line on stderr: 'hetgrid-inspect: KIND: message'.\n";
+
+// What the user asked for.
+struct request {
+  int world = 0;
+  std::vector<grid_spec> modules;
+  bool json = false;
+  std::optional<int> rank;
+};
+
+// A command line that cannot be read: `kind` is "usage", or the layout rule a field alone breaks
+// before it can even be stored (a name too long for grid_spec: "names").
+struct input_error {
+  std::string kind;
+  std::string message;
+};
+
+struct help_request {};
+
+using parse_result = std::variant<request, input_error, help_request>;
+
+namespace detail {
+
+inline input_error usage(std::string message) { return {"usage", std::move(message)}; }
+
+// A whole token as an int; nullopt for anything else (empty, trailing text, out of range).
+inline std::optional<int> parse_int(std::string_view text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+// The int field of grid_spec that a key sets; nullptr for a key that is not one.
+inline int* int_field(grid_spec& spec, std::string_view key) {
+  if (key == "ranks") return &spec.ranks;
+  if (key == "tp") return &spec.tp;
+  if (key == "cp") return &spec.cp;
+  if (key == "pp") return &spec.pp;
+  if (key == "ep") return &spec.ep;
+  if (key == "expt_tp") return &spec.expt_tp;
+  if (key == "offset") return &spec.offset;
+  return nullptr;
+}
+
+// One `key=value` or the bare word `language` of a module's list. @post `seen` holds the key
+inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view item,
+                                              std::vector<std::string>& seen,
+                                              std::string_view module_text) {
+  const std::size_t eq = item.find('=');
+  const std::string_view key = item.substr(0, eq);
+  const std::string where = " in --module '" + std::string(module_text) + "'";
+  if (key.empty()) return usage("empty key" + where);
+  for (const auto& k : seen)
+    if (k == key) return usage("key '" + std::string(key) + "' given twice" + where);
+  seen.emplace_back(key);
+  if (key == "language") {
+    if (eq != std::string_view::npos) return usage("language is a bare word, without '='" + where);
+    spec.language = true;
+    return std::nullopt;
+  }
+  int* field = int_field(spec, key);
+  if (field == nullptr) return usage("unknown key '" + std::string(key) + "'" + where);
+  if (eq == std::string_view::npos)
+    return usage("key '" + std::string(key) + "' needs a value" + where);
+  const auto value = parse_int(item.substr(eq + 1));
+  if (!value)
+    return usage("value of '" + std::string(key) + "' is not an integer: '" +
+                 std::string(item.substr(eq + 1)) + "'" + where);
+  *field = *value;
+  return std::nullopt;
+}
+
+// NAME:key=value,... -> a grid_spec, every key left out at grid_spec's default.
+inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos)
+    return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
+  const std::string_view name = text.substr(0, colon);
+  if (name.size() > static_cast<std::size_t>(max_name_length))
+    return input_error{"names", "a module name must be at most " + std::to_string(max_name_length) +
+                                    " characters; '" + std::string(name) + "' has " +
+                                    std::to_string(name.size())};
+  grid_spec spec;
+  name.copy(spec.name, name.size());
+  std::vector<std::string> seen;
+  std::string_view rest = text.substr(colon + 1);
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    if (auto error = apply_field(spec, item, seen, text)) return *error;
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+    if (rest.empty()) return usage("trailing ',' in --module '" + std::string(text) + "'");
+  }
+  return spec;
+}
+
+}  // namespace detail
+
+// Reads argv[1..]: flags in any order, each value as the next argument or after '='.
+inline parse_result parse_command_line(const std::vector<std::string_view>& args) {
+  request req;
+  bool world_given = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view flag = args[i];
+    std::optional<std::string_view> inline_value;
+    if (const std::size_t eq = flag.find('='); flag.starts_with("--") && eq != flag.npos) {
+      inline_value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    const auto value = [&]() -> std::optional<std::string_view> {
+      if (inline_value) return inline_value;
+      if (i + 1 < args.size()) return args[++i];
+      return std::nullopt;
+    };
+    if (flag == "--help" || flag == "-h") return help_request{};
+    if (flag == "--json" || flag == "--rank" || flag == "--world" || flag == "--module") {
+      if (flag == "--json") {
+        if (inline_value) return detail::usage("--json takes no value");
+        req.json = true;
+        continue;
+      }
+      const auto text = value();
+      if (!text) return detail::usage(std::string(flag) + " needs a value");
+      if (flag == "--module") {
+        auto module = detail::parse_module(*text);
+        if (auto* error = std::get_if<input_error>(&module)) return *error;
+        req.modules.push_back(std::get<grid_spec>(module));
+        continue;
+      }
+      const auto number = detail::parse_int(*text);
+      if (!number)
+        return detail::usage(std::string(flag) + " needs an integer, not '" + std::string(*text) +
+                             "'");
+      if (flag == "--world") {
+        if (world_given) return detail::usage("--world given twice");
+        world_given = true;
+        req.world = *number;
+      } else {
+        if (req.rank) return detail::usage("--rank given twice");
+        req.rank = *number;
+      }
+      continue;
+    }
+    return detail::usage("unknown argument '" + std::string(args[i]) + "'");
+  }
+  if (!world_given) return detail::usage("--world is required");
+  if (req.modules.empty()) return detail::usage("at least one --module is required");
+  if (req.rank && (*req.rank < 0 || *req.rank >= req.world))
+    return detail::usage("--rank " + std::to_string(*req.rank) + " is outside [0, " +
+                         std::to_string(req.world) + ")");
+  return req;
+}
+
+}  // namespace hetgrid::inspect

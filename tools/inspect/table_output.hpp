@@ -1,0 +1,149 @@
+// tools/inspect/table_output.hpp: the tables for people. A group is printed in bounded space
+// (its first and last members), and a kind with many groups shows a few of them: a layout of
+// any size reads in a screen per module, and prints in time independent of the world size.
+#pragma once
+
+#include <hetgrid/hetgrid.hpp>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+
+namespace hetgrid::inspect {
+
+namespace detail {
+
+inline constexpr int members_shown = 8;  // a longer group shows its first 6 and last 2 members
+inline constexpr int groups_shown = 4;   // a kind with more groups shows its first 3 and last 1
+
+inline std::string span_text(const grid& g) {
+  return std::to_string(g.offset) + "-" + std::to_string(g.offset + g.ranks - 1);
+}
+
+inline std::string group_text(const rank_group& group) {
+  const int n = group.size();
+  std::string text = "[";
+  for (int i = 0; i < n; ++i) {
+    if (n > members_shown && i == members_shown - 2) {
+      text += "...,";
+      i = n - 2;
+    }
+    text += std::to_string(group[i]) + (i + 1 < n ? "," : "");
+  }
+  return text + "]";
+}
+
+// `count` groups, group_at(i) the i-th, in at most groups_shown places.
+template <class GroupAt>
+std::string groups_text(int count, GroupAt group_at) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    if (count > groups_shown && i == groups_shown - 1) {
+      text += "... ";
+      i = count - 1;
+    }
+    text += group_text(group_at(i)) + (i + 1 < count ? " " : "");
+  }
+  return text;
+}
+
+inline std::string stage_text(const grid& g, int rank) {
+  const bool first = g.is_first_stage(rank), last = g.is_last_stage(rank);
+  const std::string where =
+      " (pp " + std::to_string(g.coords(rank).pp) + " of " + std::to_string(g.pp) + ")";
+  if (first && last) return "first and last" + where;
+  if (first) return "first" + where;
+  if (last) return "last" + where;
+  return "middle" + where;
+}
+
+inline void print_module_table(std::ostream& out, std::span<const grid_spec> specs) {
+  out << std::left << std::setw(20) << "module" << std::setw(14) << "span" << std::right;
+  for (const char* column : {"ranks", "tp", "cp", "pp", "dp", "ep", "expt_tp", "expt_dp"})
+    out << std::setw(8) << column;
+  out << "\n";
+  for (const grid_spec& spec : specs) {
+    const grid g(spec);
+    out << std::left << std::setw(20) << g.name() << std::setw(14) << span_text(g) << std::right;
+    for (int value : {g.ranks, g.tp, g.cp, g.pp, g.dp, g.ep, g.expt_tp, g.expt_dp})
+      out << std::setw(8) << value;
+    out << (g.language ? "  language" : "") << "\n";
+  }
+}
+
+inline void print_module_groups(std::ostream& out, const grid& g) {
+  out << "\n" << g.name() << " (ranks " << span_text(g) << "): groups\n";
+  out << "  " << std::left << std::setw(10) << "kind" << std::right << std::setw(8) << "count"
+      << std::setw(8) << "size"
+      << "  groups\n";
+  const auto row = [&](std::string_view kind, int count, int size, const std::string& groups) {
+    out << "  " << std::left << std::setw(10) << kind << std::right << std::setw(8) << count
+        << std::setw(8) << size << "  " << groups << "\n";
+  };
+  for (group_kind kind : all_group_kinds)
+    row(to_string(kind), g.group_count(kind), g.group_size(kind),
+        groups_text(g.group_count(kind), [&](int i) { return g.group(kind, i); }));
+  if (!g.language) return;
+  const int pp_groups = g.group_count(group_kind::pp);
+  row("embd", pp_groups, g.embd_group_at(0).size(),
+      groups_text(pp_groups, [&](int i) { return g.embd_group_at(i); }));
+  row("pos_embd", pp_groups, 1,
+      groups_text(pp_groups, [&](int i) { return g.pos_embd_group_at(i); }));
+}
+
+inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
+  const rank_coords c = g.coords(rank);
+  out << "\n"
+      << g.name() << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
+      << ")\n";
+  out << "  coords  tp=" << c.tp << " cp=" << c.cp << " dp=" << c.dp << " pp=" << c.pp
+      << "  expt_tp=" << c.expt_tp << " ep=" << c.ep << " expt_dp=" << c.expt_dp << "\n";
+  out << "  stage   " << stage_text(g, rank) << "\n";
+  out << "  " << std::left << std::setw(10) << "group" << std::right << std::setw(10) << "position"
+      << std::setw(8) << "size"
+      << "  members\n";
+  const auto row = [&](std::string_view kind, const std::optional<rank_group>& group) {
+    out << "  " << std::left << std::setw(10) << kind << std::right;
+    if (!group) {
+      out << std::setw(10) << "-" << std::setw(8) << "-"
+          << "  none\n";
+      return;
+    }
+    out << std::setw(10) << group->index_of(rank) << std::setw(8) << group->size() << "  "
+        << group_text(*group) << "\n";
+  };
+  for (group_kind kind : all_group_kinds) row(to_string(kind), g.group_of(kind, rank));
+  if (!g.language) return;
+  row("embd", g.embd_group(rank));
+  row("pos_embd", g.pos_embd_group(rank));
+}
+
+inline void print_header(std::ostream& out, int world, std::span<const grid_spec> specs) {
+  out << "world " << world << ", " << specs.size() << (specs.size() == 1 ? " module" : " modules")
+      << ", layout " << to_string(layout_of(specs)) << "\n\n";
+}
+
+}  // namespace detail
+
+// @pre !check_layout(world, specs)
+inline void print_layout_table(std::ostream& out, int world, std::span<const grid_spec> specs) {
+  detail::print_header(out, world, specs);
+  detail::print_module_table(out, specs);
+  for (const grid_spec& spec : specs) detail::print_module_groups(out, grid(spec));
+}
+
+// @pre !check_layout(world, specs) and 0 <= rank < world
+inline void print_rank_table(std::ostream& out, int world, std::span<const grid_spec> specs,
+                             int rank) {
+  detail::print_header(out, world, specs);
+  detail::print_module_table(out, specs);
+  out << "\nrank " << rank << ":";
+  for (const grid_spec& spec : specs)
+    if (const grid g(spec); g.contains(rank)) out << " " << g.name();
+  out << "\n";
+  for (const grid_spec& spec : specs)
+    if (const grid g(spec); g.contains(rank)) detail::print_rank_in_module(out, g, rank);
+}
+
+}  // namespace hetgrid::inspect
