@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Compile-time cost of hetgrid (issue 2): best of N wall times of `$CXX -std=c++20 -O2 -c` on
+#   seed          (a) the seed layout, every group kind, embd/pos_embd and role checked
+#   seed_baseline (b) the same arithmetic by hand, no hetgrid, only <array>
+#   wide_131072   (c) 16 modules x 8192 ranks, every kind touched on 3 ranks of each module
+#   wide_128      (d) the same source at 8 ranks a module
+#   include_only  (e) #include <hetgrid/hetgrid.hpp> alone (what of (a) the headers cost)
+# One JSON line per TU, then a summary: added = (a) - (b), world_ratio = (c) / (d).
+# Env: CXX (g++), REPEAT (5), HETGRID_INCLUDE (../../include), EXTRA_FLAGS (e.g. Boost's -I).
+# `run.sh --instructions` also counts the compiler's instructions (valgrind callgrind, about a
+# minute a TU) for the wide TU at 8, 16 and 8192 ranks a module: a figure no load can move.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cxx=${CXX:-g++}
+repeat=${REPEAT:-5}
+include=${HETGRID_INCLUDE:-$here/../../include}
+read -r -a extra <<<"${EXTRA_FLAGS:-}"
+flags=(-std=c++20 -O2 -Wall -Wextra -pedantic -I"$include" "${extra[@]}")
+version="$("$cxx" -dumpfullversion 2>/dev/null || "$cxx" -dumpversion)"
+# Named by family, not by path: CMake hands over /usr/bin/c++.
+if "$cxx" --version 2>/dev/null | grep -qi clang; then family=clang++; else family=g++; fi
+compiler="$family $version"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+names=(seed seed_baseline wide_131072 wide_128 include_only)
+declare -A args=(
+  [seed]="$here/seed.cpp"
+  [seed_baseline]="$here/seed_baseline.cpp"
+  [wide_131072]="-DRANKS_PER_MODULE=8192 $here/wide.cpp"
+  [wide_128]="-DRANKS_PER_MODULE=8 $here/wide.cpp"
+  [include_only]="$here/include_only.cpp")
+declare -A best=()
+
+# One compile, timed; a failure or a warning stops the script.
+compile_once() {
+  local name=$1 t0 t1 t
+  local -a tu
+  read -r -a tu <<<"${args[$name]}"
+  t0=$EPOCHREALTIME
+  if ! "$cxx" "${flags[@]}" "${tu[@]}" -c -o "$out/$name.o" 2>"$out/$name.log"; then
+    cat "$out/$name.log" >&2; echo "run.sh: $name does not compile" >&2; exit 1
+  fi
+  t1=$EPOCHREALTIME
+  if [ -s "$out/$name.log" ]; then cat "$out/$name.log" >&2; echo "run.sh: $name warns" >&2; exit 1; fi
+  t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  if [ -z "${best[$name]:-}" ] || awk -v t="$t" -v b="${best[$name]}" 'BEGIN { exit !(t < b) }'; then
+    best[$name]=$t
+  fi
+}
+
+# Rounds interleave the TUs, so a busy spell of the machine hits them all alike.
+for ((round = 0; round < repeat; ++round)); do
+  for name in "${names[@]}"; do compile_once "$name"; done
+done
+for name in "${names[@]}"; do
+  printf '{"bench":"compile_time","tu":"%s","seconds":%s,"runs":%d,"flags":"-std=c++20 -O2 -Wall -Wextra -pedantic -c","compiler":"%s"}\n' \
+    "$name" "${best[$name]}" "$repeat" "$compiler"
+done
+a=${best[seed]} b=${best[seed_baseline]} c=${best[wide_131072]} d=${best[wide_128]} e=${best[include_only]}
+
+awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v compiler="$compiler" 'BEGIN {
+  added = a - b; ratio = c / d
+  printf "{\"bench\":\"compile_time\",\"summary\":true,\"added_seconds\":%.3f,\"include_only_seconds\":%.3f,", added, e
+  printf "\"world_ratio\":%.3f,\"goal_added_under_seconds\":1.5,\"goal_met\":%s,\"compiler\":\"%s\"}\n",
+         ratio, (added < 1.5 ? "true" : "false"), compiler
+}'
+
+[ "${1:-}" = --instructions ] || exit 0
+# The compiler proper (cc1plus) is the child that executes the most instructions.
+for r in 8 16 8192; do
+  n=$(valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out/cg.%p" \
+        "$cxx" "${flags[@]}" -DRANKS_PER_MODULE=$r "$here/wide.cpp" -c -o "$out/count.o" 2>&1 |
+      sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | sort -n | tail -1)
+  printf '{"bench":"compile_time","tu":"wide_%d","instructions":%s,"tool":"callgrind","compiler":"%s"}\n' \
+    $((16 * r)) "$n" "$compiler"
+done

@@ -1,0 +1,12 @@
+// Rule 1: tp = 0 is not a size.
+// expect-error: positive: every size (ranks, tp, cp, pp, ep, expt_tp once resolved) must be >= 1, offset >= 0 and the module name non-empty
+// expect-re[GNU]: In instantiation of [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"images", 4, 0,
+#include <hetgrid/hetgrid.hpp>
+
+namespace hg = hetgrid;
+
+using images = hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 0}>;
+using language = hg::module_grid<hg::grid_spec{
+    .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>;
+using mimo = hg::topology<8, images, language>;
+static_assert(mimo::world == 8);
