@@ -15,7 +15,7 @@ namespace hetgrid::inspect {
 
 inline constexpr std::string_view usage_text =
     "usage: hetgrid-inspect --world W --module NAME:key=value,... [--module ...] [--json] "
-    "[--rank R]\n"
+    "[--rank R] [--svg FILE]\n"
     "\n"
     "Checks a layout of modules against the rules of hetgrid and prints its process groups.\n"
     "\n"
@@ -25,6 +25,7 @@ inline constexpr std::string_view usage_text =
     "                     its default (tp, cp, pp, ep: 1; expt_tp: tp; offset: 0)\n"
     "  --json             print JSON instead of a table\n"
     "  --rank R           print what rank R does instead of the whole layout\n"
+    "  --svg FILE         also draw the layout as a picture into FILE (SVG)\n"
     "  --help             print this text\n"
     "\n"
     "example: hetgrid-inspect --world 8 --module images:ranks=4,tp=2 \\\n"
@@ -39,6 +40,7 @@ struct request {
   std::vector<grid_spec> modules;
   bool json = false;
   std::optional<int> rank;
+  std::optional<std::string> svg;  // a file to draw the layout into
 };
 
 // A command line that cannot be read: `kind` is "usage", or the layout rule a field alone breaks
@@ -149,7 +151,8 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
       return std::nullopt;
     };
     if (flag == "--help" || flag == "-h") return help_request{};
-    if (flag == "--json" || flag == "--rank" || flag == "--world" || flag == "--module") {
+    if (flag == "--json" || flag == "--rank" || flag == "--world" || flag == "--module" ||
+        flag == "--svg") {
       if (flag == "--json") {
         if (inline_value) return detail::usage("--json takes no value");
         req.json = true;
@@ -157,6 +160,12 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
       }
       const auto text = value();
       if (!text) return detail::usage(std::string(flag) + " needs a value");
+      if (flag == "--svg") {
+        if (req.svg) return detail::usage("--svg given twice");
+        if (text->empty()) return detail::usage("--svg needs a file name");
+        req.svg = std::string(*text);
+        continue;
+      }
       if (flag == "--module") {
         auto module = detail::parse_module(*text);
         if (auto* error = std::get_if<input_error>(&module)) return *error;

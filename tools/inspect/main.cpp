@@ -2,6 +2,7 @@
 // table or as the JSON of SPEC section 5. Exit status 2 and one line on stderr for bad input.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <hetgrid/hetgrid.hpp>
 #include <iostream>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "command_line.hpp"
 #include "json_output.hpp"
+#include "svg_output.hpp"
 #include "table_output.hpp"
 
 namespace {
@@ -33,6 +35,11 @@ int run(const hetgrid::inspect::request& req) {
   namespace hg = hetgrid;
   if (const hg::layout_error error = hg::check_layout(req.world, req.modules))
     return fail(hg::describe(error, req.world, req.modules));
+  if (req.svg) {
+    std::ofstream picture(*req.svg);
+    if (picture) hg::inspect::write_layout_svg(picture, req.world, req.modules);
+    if (!picture.flush()) return fail("usage: cannot write the --svg file '" + *req.svg + "'");
+  }
   std::ios::sync_with_stdio(false);
   if (req.json && req.rank) {
     std::cout << hg::inspect::rank_json(req.world, req.modules, *req.rank)

@@ -1,0 +1,311 @@
+// tools/inspect/svg_output.hpp: the layout as a picture (hetgrid-inspect --svg FILE). Each module
+// is a panel of its ranks, coloured by module: columns are pp stages (data flows left to right),
+// rows are dp replicas, and a dashed box is a tp-cp group (tp across, cp down). Grey arrows are
+// the pp hand-offs; thick arrows are the bridge from each other module into the language module
+// (SPEC section 4), drawn from source leader to destination leader.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hetgrid/bridge.hpp>
+#include <hetgrid/hetgrid.hpp>
+
+namespace hetgrid::inspect {
+
+namespace detail::svg {
+
+inline constexpr double cell_w = 56, cell_h = 40, cell_gap = 4;
+inline constexpr double group_pad = 7;   // inside a tp-cp group's dashed box
+inline constexpr double stage_gap = 40;  // room for the pp arrows
+inline constexpr double row_gap = 12;
+inline constexpr double panel_pad = 16, header_h = 50, label_w = 48;
+inline constexpr double panel_gap = 28, bridge_gap = 150, margin = 24, title_h = 56;
+inline constexpr double legend_h = 96;
+
+// Fill and stroke per module; the language module always takes the first.
+inline constexpr std::array<std::array<std::string_view, 3>, 6> palette = {{
+    {"#dbe8f6", "#4e79a7", "#2b4a6f"},  // fill, stroke, dark text
+    {"#fde3c8", "#f28e2b", "#8a4a0c"},
+    {"#dcefd8", "#59a14f", "#2f5a29"},
+    {"#f9d6d7", "#e15759", "#7f2628"},
+    {"#ece0ea", "#b07aa1", "#5e3a55"},
+    {"#e0f1f0", "#76b7b2", "#33605c"},
+}};
+
+inline std::string escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+inline std::string num(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+struct box {
+  double x = 0, y = 0, w = 0, h = 0;
+  double right() const { return x + w; }
+  double mid_y() const { return y + h / 2; }
+};
+
+// Roughly how wide a line of text is drawn (DejaVu Sans averages about 0.6 em).
+inline double text_width(std::string_view s, double size) { return 0.6 * size * s.size(); }
+
+inline std::string span_text(const grid& g) {
+  return g.ranks == 1 ? "rank " + std::to_string(g.offset)
+                      : "ranks " + std::to_string(g.offset) + "-" +
+                            std::to_string(g.offset + g.ranks - 1);
+}
+
+inline std::string header_text(const grid& g) {
+  std::string dims = span_text(g) + ":  tp=" + std::to_string(g.tp) + " cp=" +
+                     std::to_string(g.cp) + " pp=" + std::to_string(g.pp) + " dp=" +
+                     std::to_string(g.dp);
+  if (g.ep > 1 || g.expt_tp != g.tp)
+    dims += "  ep=" + std::to_string(g.ep) + " expt_tp=" + std::to_string(g.expt_tp);
+  return dims;
+}
+
+// Where a module's panel and each of its ranks are drawn.
+struct panel {
+  const grid* g = nullptr;
+  int module = 0, colour = 0;
+  box frame;
+
+  double group_w() const { return g->tp * cell_w + (g->tp - 1) * cell_gap + 2 * group_pad; }
+  double group_h() const { return g->cp * cell_h + (g->cp - 1) * cell_gap + 2 * group_pad; }
+  double width() const {
+    const double drawn = 2 * panel_pad + label_w + g->pp * group_w() + (g->pp - 1) * stage_gap;
+    return std::max(drawn, 2 * panel_pad + text_width(header_text(*g), 12));
+  }
+  double height() const { return header_h + g->dp * group_h() + (g->dp - 1) * row_gap + panel_pad; }
+
+  // The dashed box of the tp-cp group of replica `dp` at stage `pp`.
+  box group_box(int dp, int pp) const {
+    return {frame.x + panel_pad + label_w + pp * (group_w() + stage_gap),
+            frame.y + header_h + dp * (group_h() + row_gap), group_w(), group_h()};
+  }
+  box cell(int rank) const {
+    const rank_coords c = g->coords(rank);
+    const box b = group_box(c.dp, c.pp);
+    return {b.x + group_pad + c.tp * (cell_w + cell_gap), b.y + group_pad + c.cp * (cell_h + cell_gap),
+            cell_w, cell_h};
+  }
+};
+
+inline void arrow(std::ostream& out, double x1, double y1, double x2, double y2,
+                  std::string_view colour, double width, std::string_view marker,
+                  std::string_view dash = {}) {
+  const double bend = std::max(24.0, (x2 - x1) / 2);
+  out << "<path d=\"M" << num(x1) << ' ' << num(y1) << " C" << num(x1 + bend) << ' ' << num(y1)
+      << ' ' << num(x2 - bend) << ' ' << num(y2) << ' ' << num(x2) << ' ' << num(y2)
+      << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"" << width << "\"";
+  if (!dash.empty()) out << " stroke-dasharray=\"" << dash << "\"";
+  out << " marker-end=\"url(#" << marker << ")\"/>\n";
+}
+
+inline void text(std::ostream& out, double x, double y, std::string_view content, double size,
+                 std::string_view colour, std::string_view anchor = "start",
+                 std::string_view weight = "normal") {
+  out << "<text x=\"" << num(x) << "\" y=\"" << num(y) << "\" font-size=\"" << size
+      << "\" fill=\"" << colour << "\" text-anchor=\"" << anchor << "\" font-weight=\"" << weight
+      << "\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-opacity=\"0.8\" paint-order=\"stroke\">"
+      << escape(content) << "</text>\n";
+}
+
+inline void draw_panel(std::ostream& out, const panel& p, const std::optional<bridge>& into,
+                       const std::vector<bridge>& out_of) {
+  const grid& g = *p.g;
+  const auto& colours = palette[p.colour % palette.size()];
+  out << "<rect x=\"" << num(p.frame.x) << "\" y=\"" << num(p.frame.y) << "\" width=\""
+      << num(p.frame.w) << "\" height=\"" << num(p.frame.h)
+      << "\" rx=\"10\" fill=\"#ffffff\" stroke=\"" << colours[1] << "\" stroke-width=\"2\"/>\n";
+  const bool says_language = g.name() == "language";
+  text(out, p.frame.x + panel_pad, p.frame.y + 22,
+       std::string(g.name()) + (g.language && !says_language ? "  (language module)" : ""), 16,
+       colours[2], "start", "bold");
+  text(out, p.frame.x + panel_pad, p.frame.y + 40, header_text(g), 12, "#333333");
+
+  for (int d = 0; d < g.dp; ++d) {
+    const box row = p.group_box(d, 0);
+    text(out, p.frame.x + panel_pad, row.y + 14, "dp " + std::to_string(d), 12, "#555555");
+    for (int s = 0; s < g.pp; ++s) {
+      const box b = p.group_box(d, s);
+      out << "<rect x=\"" << num(b.x) << "\" y=\"" << num(b.y) << "\" width=\"" << num(b.w)
+          << "\" height=\"" << num(b.h) << "\" rx=\"6\" fill=\"none\" stroke=\"#888888\""
+          << " stroke-dasharray=\"4 3\"/>\n";
+      if (s + 1 < g.pp) {
+        const box next = p.group_box(d, s + 1);
+        arrow(out, b.right() + 2, b.mid_y(), next.x - 4, next.mid_y(), "#8a8a8a", 2, "pp");
+      }
+    }
+  }
+  for (int d = 0; d < g.pp && g.dp > 0; ++d) {  // stage captions under the last row
+    const box b = p.group_box(g.dp - 1, d);
+    text(out, b.x + b.w / 2, b.y + b.h + 11, "pp " + std::to_string(d), 10, "#777777", "middle");
+  }
+
+  for (int r = g.offset; r < g.offset + g.ranks; ++r) {
+    const box c = p.cell(r);
+    const bool leader = (into && into->destination_leaders().contains(r)) ||
+                        std::any_of(out_of.begin(), out_of.end(),
+                                    [&](const bridge& b) { return b.source_leaders().contains(r); });
+    out << "<rect x=\"" << num(c.x) << "\" y=\"" << num(c.y) << "\" width=\"" << num(c.w)
+        << "\" height=\"" << num(c.h) << "\" rx=\"4\" fill=\"" << colours[0] << "\" stroke=\""
+        << (leader ? "#222222" : colours[1]) << "\" stroke-width=\"" << (leader ? 3 : 1.5)
+        << "\"/>\n";
+    text(out, c.x + c.w / 2, c.y + 18, std::to_string(r), 15, colours[2], "middle", "bold");
+    const rank_coords k = g.coords(r);
+    std::string where = "tp" + std::to_string(k.tp);
+    if (g.cp > 1) where += " cp" + std::to_string(k.cp);
+    text(out, c.x + c.w / 2, c.y + 33, where, 10, "#444444", "middle");
+    if (g.embd_group(r)) {  // holds the tied embedding
+      out << "<circle cx=\"" << num(c.right() - 7) << "\" cy=\"" << num(c.y + 7)
+          << "\" r=\"4.5\" fill=\"#7b3fa0\"/>\n";
+    }
+  }
+}
+
+}  // namespace detail::svg
+
+// The whole layout as one SVG document. @pre !check_layout(world, specs)
+inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_spec> specs) {
+  using namespace detail::svg;
+  std::vector<grid> grids;
+  int language = 0;
+  for (const grid_spec& s : specs) {
+    if (s.language) language = static_cast<int>(grids.size());
+    grids.emplace_back(s);
+  }
+
+  // Other modules in a column on the left, the language module on the right: the bridges run
+  // left to right, as the data does.
+  std::vector<panel> panels;
+  double left_w = 0, left_h = 0;
+  int colour = 1;
+  for (int m = 0; m < static_cast<int>(grids.size()); ++m) {
+    if (m == language) continue;
+    panel p{&grids[m], m, colour++, {}};
+    p.frame = {margin, margin + title_h + left_h, p.width(), p.height()};
+    left_w = std::max(left_w, p.frame.w);
+    left_h += p.frame.h + panel_gap;
+    panels.push_back(p);
+  }
+  const double lm_x = panels.empty() ? margin : margin + left_w + bridge_gap;
+  panel lm{&grids[language], language, 0, {}};
+  lm.frame = {lm_x, margin + title_h, lm.width(), lm.height()};
+  const double content_h = std::max(left_h - (panels.empty() ? 0 : panel_gap), lm.frame.h);
+  const double width = std::max(lm.frame.right() + margin, 640.0);
+  const double height = margin + title_h + content_h + 20 + legend_h + margin;
+
+  // Bridges into the language module, where the leader counts divide.
+  std::vector<std::optional<bridge>> bridges(grids.size());
+  std::vector<bridge> into_language;
+  for (const panel& p : panels)
+    if (bridge_divisible(*p.g, grids[language])) {
+      bridges[p.module] = bridge(*p.g, grids[language]);
+      into_language.push_back(*bridges[p.module]);
+    }
+
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width) << "\" height=\""
+      << num(height) << "\" viewBox=\"0 0 " << num(width) << ' ' << num(height)
+      << "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+      << "<defs>\n"
+      << "<marker id=\"pp\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+         "markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#8a8a8a\"/></marker>\n"
+      << "<marker id=\"bridge\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"5\" "
+         "markerHeight=\"5\" orient=\"auto\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#222222\"/></marker>\n"
+      << "</defs>\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>\n";
+  text(out, margin, margin + 20, "hetgrid layout: world " + std::to_string(world) + ", " +
+       std::string(to_string(layout_of(specs))), 20, "#222222", "start", "bold");
+  std::string subtitle;
+  for (const panel& p : panels) {
+    if (!subtitle.empty()) subtitle += ";  ";
+    const std::string names = std::string(p.g->name()) + " -> " + std::string(grids[language].name());
+    if (const auto& b = bridges[p.module])
+      subtitle += "bridge " + names + ": fan-" + std::string(to_string(b->fan())) + " " +
+                  std::to_string(b->source_leaders().count) + " -> " +
+                  std::to_string(b->destination_leaders().count) + " leaders";
+    else
+      subtitle += "no bridge " + names + ": leader counts " + std::to_string(p.g->dp) + " and " +
+                  std::to_string(grids[language].dp) + " do not divide";
+  }
+  if (layout_of(specs) == layout::colocated)
+    subtitle += std::string(subtitle.empty() ? "" : ";  ") + "colocated: every module spans all " +
+                std::to_string(world) + " ranks, one panel per module";
+  if (!subtitle.empty()) text(out, margin, margin + 42, subtitle, 13, "#444444");
+
+  for (const panel& p : panels) {
+    const std::vector<bridge> own = bridges[p.module] ? std::vector<bridge>{*bridges[p.module]}
+                                                      : std::vector<bridge>{};
+    draw_panel(out, p, std::nullopt, own);
+  }
+  // Every bridge into the language module has the same destination leaders.
+  draw_panel(out, lm, into_language.empty() ? std::nullopt : std::optional(into_language.front()),
+             {});
+  for (const panel& p : panels) {
+    const auto& b = bridges[p.module];
+    if (!b) continue;
+    for (int i = 0; i < b->source_leaders().count; ++i)
+      for (const bridge_transfer t : b->sends(b->source_leaders()[i])) {
+        // From the edge of the leader's tp-cp group, so the arrow crosses no other rank.
+        const rank_coords sc = p.g->coords(t.source_rank);
+        const rank_coords dc = lm.g->coords(t.destination_rank);
+        const double x1 = p.group_box(sc.dp, sc.pp).right(), y1 = p.cell(t.source_rank).mid_y();
+        const double x2 = lm.group_box(dc.dp, dc.pp).x - 2;
+        const double y2 = lm.cell(t.destination_rank).mid_y();
+        arrow(out, x1, y1, x2, y2, "#222222", 2.5, "bridge");
+        // The share of the batch it carries, at the end with one arrow: the source's for
+        // fan-in (a part of the destination's batch), the destination's for fan-out.
+        const bool fan_in = b->fan() == bridge_fan::in;
+        const batch_slice part = fan_in ? t.destination_slice : t.source_slice;
+        if (!part.whole())
+          text(out, fan_in ? x1 + 6 : x2 - 10, (fan_in ? y1 : y2) - 10,
+               "part " + std::to_string(part.part + 1) + "/" + std::to_string(part.parts), 11,
+               "#222222", fan_in ? "start" : "end");
+      }
+  }
+
+  // Legend.
+  const double ly = margin + title_h + content_h + 20;
+  out << "<rect x=\"" << num(margin) << "\" y=\"" << num(ly) << "\" width=\""
+      << num(width - 2 * margin) << "\" height=\"" << num(legend_h)
+      << "\" rx=\"8\" fill=\"#ffffff\" stroke=\"#cccccc\"/>\n";
+  const double lx = margin + 14;
+  out << "<rect x=\"" << num(lx) << "\" y=\"" << num(ly + 12) << "\" width=\"26\" height=\"18\""
+      << " rx=\"4\" fill=\"none\" stroke=\"#888888\" stroke-dasharray=\"4 3\"/>\n";
+  text(out, lx + 34, ly + 25, "tp-cp group (tp across, cp down); rows: dp replicas; columns: pp stages",
+       12, "#333333");
+  arrow(out, lx, ly + 45, lx + 26, ly + 45, "#8a8a8a", 2, "pp");
+  text(out, lx + 34, ly + 49, "pp hand-off to the next stage", 12, "#333333");
+  arrow(out, lx, ly + 69, lx + 26, ly + 69, "#222222", 2.5, "bridge");
+  text(out, lx + 34, ly + 73,
+       "bridge, source leader -> destination leader (leaders: thick border; tp=0, cp=0 of each "
+       "replica)", 12, "#333333");
+  out << "<circle cx=\"" << num(lx + 13) << "\" cy=\"" << num(ly + 87) << "\" r=\"4.5\""
+      << " fill=\"#7b3fa0\"/>\n";
+  text(out, lx + 34, ly + 91, "holds the tied embedding (embd group: first and last pp stage)",
+       12, "#333333");
+  out << "</svg>\n";
+}
+
+}  // namespace hetgrid::inspect
