@@ -12,14 +12,14 @@ for line in sys.stdin:
     if not line.startswith("{"):
         continue
     d = json.loads(line)
-    rows[(d.get("bench"), d.get("path"), d.get("world"))].append(d)
+    rows[(d.get("bench"), d.get("path") + (":" + d["variant"] if "variant" in d else ""), d.get("world"))].append(d)
 
 for (bench, path, world), ds in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
     out = {"bench": bench, "path": path, "world": world, "samples": len(ds)}
-    for field in ("groups", "communicators", "split_calls"):
+    for field in ("groups", "communicators", "created", "split_calls", "nccl"):
         if field in ds[0]:
             out[field] = ds[0][field]
-    for field in ("create_s", "first_collective_s", "total_s"):
+    for field in ("create_s", "first_collective_s", "total_s", "groups_mib", "world_init_s", "world_mib"):
         values = [d[field] for d in ds if field in d]
         if values:
             out[field + "_median"] = round(statistics.median(values), 6)

@@ -25,7 +25,8 @@ enum class class_source { self, world, split };
 using slot_settings = std::array<int, slot_count>;
 
 struct plan_options {
-  bool reuse_world = true;  // a group of the whole job is the job's own communicator
+  bool reuse_world = true;        // a group of the whole job is the job's own communicator
+  bool split_singletons = false;  // give one-rank groups a split round too (NCCL's eager path)
   slot_settings settings{};
 };
 
@@ -181,12 +182,13 @@ struct split_plan {
 
  private:
   constexpr group_class with_source(group_class c, const plan_options& options) const {
-    if (c.dims == 0) {
-      c.source = class_source::self;
-    } else if (options.reuse_world && c.setting == 0 && !c.partial && c.offset == 0 &&
-               c.ranks == world && c.dims == 1 && c.shape[0] == world && c.stride[0] == 1) {
+    const bool whole_job = c.offset == 0 && c.ranks == world && !c.partial &&
+                           (c.dims == 0 ? world == 1
+                                        : c.dims == 1 && c.shape[0] == world && c.stride[0] == 1);
+    if (options.reuse_world && c.setting == 0 && whole_job)
       c.source = class_source::world;
-    }
+    else if (c.dims == 0 && !options.split_singletons)
+      c.source = class_source::self;
     return c;
   }
 };

@@ -1,0 +1,8 @@
+// hetgrid/nccl.hpp: the NCCL runtime (SPEC section 3): the bootstrap, per-group settings and the
+// instantiator. Needs NCCL, the CUDA runtime and Boost.MPI (target hetgrid::nccl).
+#pragma once
+
+#include "hetgrid/nccl/bootstrap.hpp"
+#include "hetgrid/nccl/comm.hpp"
+#include "hetgrid/nccl/rank_groups.hpp"
+#include "hetgrid/nccl/settings.hpp"

@@ -1,0 +1,162 @@
+// hetgrid/nccl/comm.hpp: owning one NCCL communicator, and waiting for a non-blocking one with
+// a deadline, so that a peer that never arrives ends in an error, not a hang.
+#pragma once
+
+#include <cuda_runtime.h>
+#include <nccl.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace hetgrid::nccl {
+
+class error : public std::runtime_error {
+ public:
+  error(ncclResult_t result, const std::string& message)
+      : std::runtime_error(message), result_(result) {}
+  ncclResult_t result() const noexcept { return result_; }
+
+ private:
+  ncclResult_t result_;
+};
+
+inline int version() {
+  int v = 0;
+  ncclGetVersion(&v);
+  return v;
+}
+
+// "2.28.3" from NCCL's version code.
+inline std::string version_string() {
+  const int v = version();
+  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." +
+         std::to_string(v % 100);
+}
+
+namespace detail {
+
+using clock = std::chrono::steady_clock;
+
+inline void check(ncclResult_t result, const std::string& what) {
+  if (result == ncclSuccess || result == ncclInProgress) return;
+  throw error(result, "nccl: " + what + ": " + ncclGetErrorString(result) + ": " +
+                          ncclGetLastError(nullptr));
+}
+
+inline void check_cuda(cudaError_t result, const std::string& what) {
+  if (result == cudaSuccess) return;
+  throw error(ncclUnhandledCudaError, "cuda: " + what + ": " + cudaGetErrorString(result));
+}
+
+inline clock::time_point deadline_after(double seconds) {
+  return clock::now() + std::chrono::duration_cast<clock::duration>(
+                            std::chrono::duration<double>(seconds));
+}
+
+// Polls a non-blocking communicator until its last call has finished. On an error or at the
+// deadline, aborts it (the caller's handle must not be used again) and throws, naming the group.
+inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::string& group,
+                        double timeout_s) {
+  if (comm == nullptr) return;
+  for (;;) {
+    ncclResult_t state = ncclSuccess;
+    const ncclResult_t polled = ncclCommGetAsyncError(comm, &state);
+    if (polled != ncclSuccess) state = polled;
+    if (state == ncclSuccess) return;
+    if (state != ncclInProgress) {
+      ncclCommAbort(comm);
+      throw error(state, "nccl: group '" + group + "': " + ncclGetErrorString(state));
+    }
+    if (clock::now() > deadline) {
+      ncclCommAbort(comm);
+      throw error(ncclInProgress, "nccl: group '" + group + "' did not finish within the timeout of " +
+                                      std::to_string(timeout_s) +
+                                      " s (a peer never arrived?); aborted");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
+}  // namespace detail
+
+// hetgrid's communicators are non-blocking (a missing peer must not hang a rank): after an NCCL
+// call that returned ncclInProgress (ncclGroupEnd, often), wait here before the next call.
+inline void await(ncclComm_t comm, double timeout_s = 300.0, const std::string& what = "call") {
+  detail::await_ready(comm, detail::deadline_after(timeout_s), what, timeout_s);
+}
+
+// Owns one communicator: destroyed exactly once, aborted instead where it cannot finish.
+class owned_comm {
+ public:
+  owned_comm() = default;
+  explicit owned_comm(ncclComm_t comm) : comm_(comm) {}
+  owned_comm(owned_comm&& other) noexcept : comm_(std::exchange(other.comm_, nullptr)) {}
+  owned_comm& operator=(owned_comm&& other) noexcept {
+    if (this != &other) {
+      reset();
+      comm_ = std::exchange(other.comm_, nullptr);
+    }
+    return *this;
+  }
+  owned_comm(const owned_comm&) = delete;
+  owned_comm& operator=(const owned_comm&) = delete;
+  ~owned_comm() { reset(); }
+
+  ncclComm_t get() const { return comm_; }
+  explicit operator bool() const { return comm_ != nullptr; }
+
+  // Finalize (flushes outstanding work), then destroy; abort if finalizing fails or stalls.
+  void reset() noexcept {
+    if (comm_ == nullptr) return;
+    const ncclComm_t comm = std::exchange(comm_, nullptr);
+    ncclResult_t state = ncclCommFinalize(comm);
+    const auto deadline = detail::deadline_after(30.0);
+    while (state == ncclInProgress && detail::clock::now() < deadline) {
+      std::this_thread::yield();
+      if (ncclCommGetAsyncError(comm, &state) != ncclSuccess) break;
+    }
+    if (state == ncclSuccess)
+      ncclCommDestroy(comm);
+    else
+      ncclCommAbort(comm);
+  }
+  // Give the communicator up without waiting for its peers.
+  void abort() noexcept {
+    if (comm_ != nullptr) ncclCommAbort(std::exchange(comm_, nullptr));
+  }
+  ncclComm_t release() noexcept { return std::exchange(comm_, nullptr); }
+
+ private:
+  ncclComm_t comm_ = nullptr;
+};
+
+// Owns one CUDA stream.
+class owned_stream {
+ public:
+  owned_stream() = default;
+  explicit owned_stream(int priority) {
+    detail::check_cuda(cudaStreamCreateWithPriority(&stream_, cudaStreamNonBlocking, priority),
+                       "cudaStreamCreateWithPriority");
+  }
+  owned_stream(owned_stream&& other) noexcept : stream_(std::exchange(other.stream_, nullptr)) {}
+  owned_stream& operator=(owned_stream&& other) noexcept {
+    if (this != &other) {
+      reset();
+      stream_ = std::exchange(other.stream_, nullptr);
+    }
+    return *this;
+  }
+  ~owned_stream() { reset(); }
+  void reset() noexcept {
+    if (stream_ != nullptr) cudaStreamDestroy(std::exchange(stream_, nullptr));
+  }
+  cudaStream_t get() const { return stream_; }
+
+ private:
+  cudaStream_t stream_ = nullptr;
+};
+
+}  // namespace hetgrid::nccl

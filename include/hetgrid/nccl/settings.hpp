@@ -1,0 +1,75 @@
+// hetgrid/nccl/settings.hpp: per-group NCCL settings, a constexpr table written next to the
+// layout. Entry 0 is NCCL's defaults; each slot (group kind, embd, pos_embd) points at one entry.
+// Groups with equal members but different entries get different communicators.
+#pragma once
+
+#include <nccl.h>
+
+#include <array>
+
+#include "hetgrid/group_kind.hpp"
+#include "hetgrid/split_plan.hpp"
+
+namespace hetgrid::nccl {
+
+struct comm_settings {
+  bool high_priority = false;  // ncclConfig_t has no priority: hetgrid makes the stream
+  int min_ctas = 0;            // 0: NCCL's default
+  int max_ctas = 0;            // 0: NCCL's default
+  int split_share = -1;        // -1: NCCL's default; 1 shares resources with the parent
+  int cga_cluster_size = -1;   // -1: NCCL's default
+  friend constexpr bool operator==(const comm_settings&, const comm_settings&) = default;
+};
+
+struct settings_table {
+  static constexpr int max_entries = 8;
+  std::array<comm_settings, max_entries> entries{};
+  int entry_count = 1;
+  slot_settings of_slot{};
+
+  // The table with `slot` (a group_kind's value, embd_slot or pos_embd_slot) set to `s`.
+  constexpr settings_table with_slot(int slot, comm_settings s) const {
+    settings_table t = *this;
+    int entry = 0;
+    while (entry < t.entry_count && !(t.entries[entry] == s)) ++entry;
+    if (entry == t.entry_count) {
+      if (t.entry_count == max_entries) throw "settings_table: more than 8 distinct settings";
+      t.entries[t.entry_count++] = s;
+    }
+    t.of_slot[slot] = entry;
+    return t;
+  }
+  constexpr settings_table with(group_kind kind, comm_settings s) const {
+    return with_slot(static_cast<int>(kind), s);
+  }
+  constexpr const comm_settings& of(int slot) const { return entries[of_slot[slot]]; }
+};
+
+// How a rank gets a communicator for a group of one rank.
+enum class singletons {
+  lazy_local,  // ncclCommInitRank with its own id, only when first asked for (no peers needed)
+  eager_split  // one ncclCommSplit round, like every other group
+};
+
+struct build_options {
+  bool reuse_world = true;  // a group of the whole job is the world communicator
+  singletons singleton_policy = singletons::lazy_local;
+};
+
+namespace detail {
+
+inline ncclConfig_t make_config(const comm_settings& s, const char* name) {
+  ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
+  config.blocking = 0;  // polled with a deadline: a missing peer is an error, not a hang
+  if (s.min_ctas > 0) config.minCTAs = s.min_ctas;
+  if (s.max_ctas > 0) config.maxCTAs = s.max_ctas;
+  if (s.split_share >= 0) config.splitShare = s.split_share;
+  if (s.cga_cluster_size >= 0) config.cgaClusterSize = s.cga_cluster_size;
+  config.commName = name;
+  return config;
+}
+
+inline ncclConfig_t make_world_config() { return make_config(comm_settings{}, "hetgrid:world"); }
+
+}  // namespace detail
+}  // namespace hetgrid::nccl

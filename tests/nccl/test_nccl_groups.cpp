@@ -1,0 +1,141 @@
+// On one GPU (world 1; the two-GPU runs have their own issue): every group of every kind
+// exists with the members of the enumeration (proved by a one-hot all-reduce), embd / pos_embd,
+// roles; as many communicators as distinct (members, settings) pairs and no more; with the
+// world's reuse on and off, and with two settings tables.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <hetgrid/nccl.hpp>
+#include <set>
+
+#include "gpu_check.hpp"
+#include "one_hot.hpp"
+
+namespace hg = hetgrid;
+namespace nc = hetgrid::nccl;
+
+namespace {
+
+// SPEC section 4: both modules colocated on rank 0, every dim 1.
+using solo = hg::topology<1, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
+                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
+                                                        .language = true}>>;
+using one_module =
+    hg::topology<1, hg::module_grid<hg::grid_spec{.name = "lm", .ranks = 1, .language = true}>>;
+using world_of_two =
+    hg::topology<2, hg::module_grid<hg::grid_spec{.name = "lm", .ranks = 2, .tp = 2,
+                                                  .language = true}>>;
+
+constexpr nc::settings_table latency_pp =
+    nc::settings_table{}
+        .with(hg::group_kind::pp, {.high_priority = true, .max_ctas = 2})
+        .with_slot(hg::embd_slot, {.high_priority = true, .max_ctas = 2});
+constexpr nc::build_options no_reuse{.reuse_world = false,
+                                     .singleton_policy = nc::singletons::eager_split};
+
+nc::bootstrap* boot = nullptr;
+
+template <class Groups, class Topology>
+void check_groups(const Groups& groups) {
+  const int rank = boot->rank();
+  std::set<std::pair<const void*, int>> distinct;
+  for (int m = 0; m < Topology::module_count; ++m) {
+    const hg::grid& g = Topology::grids[m];
+    const auto* collection = groups.modules().module(m);
+    REQUIRE((collection != nullptr) == g.contains(rank));
+    if (!collection) continue;
+    for (int slot = 0; slot < hg::slot_count; ++slot) {
+      CAPTURE(hg::slot_name(slot));
+      const auto expected = g.slot_group(slot, rank);
+      const nc::group_comm* comm = collection->slot(slot);
+      REQUIRE((comm != nullptr) == expected.has_value());
+      if (!comm) continue;
+      distinct.insert({comm->identity(), 0});
+      CHECK(comm->rank() == expected->index_of(rank));
+      CHECK(comm->size() == expected->size());
+      int nccl_size = 0, nccl_rank = -1;
+      ncclCommCount(comm->get(), &nccl_size);
+      ncclCommUserRank(comm->get(), &nccl_rank);
+      CHECK(nccl_size == expected->size());
+      CHECK(nccl_rank == expected->index_of(rank));
+      const std::vector<float> members = one_hot::members_by_all_reduce(*comm, rank, boot->size());
+      for (int r = 0; r < boot->size(); ++r) CHECK(members[r] == (expected->contains(r) ? 1.f : 0.f));
+    }
+    CHECK(groups.role().modules[m].is_first_stage == g.is_first_stage(rank));
+    CHECK(groups.role().modules[m].is_last_stage == g.is_last_stage(rank));
+  }
+  CHECK(static_cast<int>(distinct.size()) == groups.communicator_count());
+}
+
+}  // namespace
+
+TEST_CASE("solo: every group is the world communicator, no new communicator") {
+  nc::rank_groups<solo> groups(*boot);
+  CHECK(groups.group_count() == 26);  // 2 x 12 kinds + embd + pos_embd
+  CHECK(groups.communicator_count() == 1);
+  check_groups<decltype(groups), solo>(groups);
+  CHECK(groups.created_count() == 0);
+  CHECK(groups.split_calls() == 0);
+  CHECK(groups.language()->embd.has_value());
+  CHECK(groups.language()->pos_embd.has_value());
+  CHECK(groups.module("images")->embd == std::nullopt);
+}
+
+TEST_CASE("solo, the world's reuse off: one split, one communicator") {
+  nc::rank_groups<solo, nc::settings_table{}, no_reuse> groups(*boot);
+  CHECK(groups.split_calls() == 1);
+  check_groups<decltype(groups), solo>(groups);
+  CHECK(groups.created_count() == 1);
+}
+
+TEST_CASE("solo, reuse off, two settings tables: one communicator per distinct setting") {
+  nc::rank_groups<solo, latency_pp, no_reuse> groups(*boot);
+  CHECK(groups.communicator_count() == 2);
+  CHECK(groups.split_calls() == 2);
+  check_groups<decltype(groups), solo>(groups);
+  CHECK(groups.created_count() == 2);
+  CHECK(groups.language()->pp.settings().max_ctas == 2);
+  CHECK(groups.language()->tp.settings().max_ctas == 0);
+  CHECK(groups.language()->pp.identity() == groups.language()->embd->identity());
+  CHECK(groups.language()->pp.identity() != groups.language()->tp.identity());
+}
+
+TEST_CASE("singletons made locally, only when first asked for") {
+  constexpr nc::build_options lazy{.reuse_world = false};
+  nc::rank_groups<solo, nc::settings_table{}, lazy> groups(*boot);
+  CHECK(groups.split_calls() == 0);
+  CHECK(groups.created_count() == 0);
+  CHECK_FALSE(groups.language()->tp.created());
+  check_groups<decltype(groups), solo>(groups);
+  CHECK(groups.created_count() == 1);
+}
+
+TEST_CASE("a one-module layout") {
+  nc::rank_groups<one_module> groups(*boot);
+  CHECK(groups.group_count() == 14);
+  check_groups<decltype(groups), one_module>(groups);
+  nc::rank_groups<one_module, latency_pp, no_reuse> split(*boot);
+  check_groups<decltype(split), one_module>(split);
+  CHECK(split.created_count() == 2);
+}
+
+TEST_CASE("a topology for world 2 started with one rank names both sizes") {
+  try {
+    nc::rank_groups<world_of_two> groups(*boot);
+    FAIL("no throw");
+  } catch (const hg::topology_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("the job has 1 ranks") != std::string::npos);
+    CHECK(what.find("world of 2") != std::string::npos);
+  }
+}
+
+int main(int argc, char** argv) {
+  if (!gpu_check::have_gpu()) return gpu_check::skip("test_nccl_groups");
+  nc::bootstrap b(nc::bootstrap_options{.verbose = true});
+  boot = &b;
+  std::printf("test_nccl_groups: NCCL %s (built against %d)\n", nc::version_string().c_str(),
+              NCCL_VERSION_CODE);
+  doctest::Context context(argc, argv);
+  return context.run();
+}
