@@ -17,7 +17,7 @@ namespace hg = hetgrid;
 namespace {
 
 template <class Topology>
-void run(const boost::mpi::communicator& world, int repeat) {
+void run(const boost::mpi::communicator& world, double world_connect_s, int repeat) {
   const int rank = world.rank();
   // The module that holds this rank (the layouts are non-colocated).
   const hg::grid& g = Topology::grids[0].contains(rank) ? Topology::grids[0] : Topology::grids[1];
@@ -44,9 +44,10 @@ void run(const boost::mpi::communicator& world, int repeat) {
       std::printf(
           "{\"bench\": \"bootstrap_mpi\", \"path\": \"floor_12_splits\", \"world\": %d, "
           "\"iteration\": %d, \"groups\": %d, \"communicators\": %d, \"split_calls\": %d, "
-          "\"create_s\": %.6f, \"first_collective_s\": %.6f, \"total_s\": %.6f}\n",
+          "\"create_s\": %.6f, \"first_collective_s\": %.6f, \"total_s\": %.6f, "
+          "\"world_connect_s\": %.6f}\n",
           world.size(), i, hg::group_kind_count, hg::group_kind_count, hg::group_kind_count,
-          create_s, first_s, create_s + first_s);
+          create_s, first_s, create_s + first_s, world_connect_s);
   }
 }
 
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
     using Topology = typename decltype(layout)::type;
     if (Topology::world != world.size()) return;
     found = true;
-    run<Topology>(world, repeat < 1 ? 1 : repeat);
+    run<Topology>(world, bench::connect_world(world), repeat < 1 ? 1 : repeat);
   });
   if (!found && world.rank() == 0)
     std::fprintf(stderr, "bench_floor_mpi: world: no layout for %d ranks (have %s)\n",

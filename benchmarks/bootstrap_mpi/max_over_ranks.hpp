@@ -4,6 +4,7 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <chrono>
+#include <vector>
 
 namespace bench {
 
@@ -18,6 +19,18 @@ inline double max_over_ranks(const boost::mpi::communicator& world, double value
 
 inline int max_over_ranks(const boost::mpi::communicator& world, int value) {
   return boost::mpi::all_reduce(world, value, boost::mpi::maximum<int>());
+}
+
+// Wires every pair of ranks (MPI connects peers lazily, on first use) and returns the slowest
+// rank's time: the counterpart of torch's eager init_process_group, which the anchors leave
+// out of the timed region, so it is printed on its own.
+inline double connect_world(const boost::mpi::communicator& world) {
+  std::vector<int> out(world.size(), world.rank()), in;
+  world.barrier();
+  const double t0 = now_s();
+  boost::mpi::all_to_all(world, out, in);
+  world.barrier();
+  return max_over_ranks(world, now_s() - t0);
 }
 
 }  // namespace bench

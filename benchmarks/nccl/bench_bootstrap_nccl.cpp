@@ -45,12 +45,12 @@ float* scratch = nullptr;
 void all_reduce_once(ncclComm_t comm, cudaStream_t stream, const char* what) {
   namespace d = nc::detail;
   d::check(ncclAllReduce(scratch, scratch, 1, ncclFloat, ncclSum, comm, stream), what);
-  d::await_ready(comm, d::deadline_after(120), what, 120);
+  nc::await(comm, 120, what);
   d::check_cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
 }
 
 template <class Topology, nc::settings_table Settings, nc::build_options Options>
-void run(nc::bootstrap& boot, const char* variant, double world_init_s, double world_mib) {
+void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double world_mib) {
   const auto& world = boot.mpi_world();
   world.barrier();
   const double mem0 = bench::used_mib();  // world created, its first collective done
@@ -72,13 +72,16 @@ void run(nc::bootstrap& boot, const char* variant, double world_init_s, double w
   const int group_count = bench::max_over_ranks(world, groups.group_count());
   const int communicators = bench::max_over_ranks(world, groups.communicator_count());
   const int created = bench::max_over_ranks(world, groups.created_count());
+  const double world_init_s = bench::max_over_ranks(world, boot.world_init_s());
   if (boot.rank() == 0)
     std::printf(
         "{\"bench\": \"bootstrap_nccl\", \"path\": \"hetgrid\", \"variant\": \"%s\", \"world\": %d, "
-        "\"nccl\": \"%s\", \"world_init_s\": %.6f, \"world_mib\": %.1f, \"groups\": %d, "
+        "\"nccl\": \"%s\", \"bootstrap_s\": %.6f, \"world_init_s\": %.6f, \"world_mib\": %.1f, "
+        "\"groups\": %d, "
         "\"communicators\": %d, \"created\": %d, \"split_calls\": %d, \"create_s\": %.6f, "
         "\"first_collective_s\": %.6f, \"total_s\": %.6f, \"groups_mib\": %.1f}\n",
-        variant, boot.size(), nc::version_string().c_str(), world_init_s, world_mib, group_count,
+        variant, boot.size(), nc::version_string().c_str(), bootstrap_s,
+        world_init_s, world_mib, group_count,
         communicators, created, groups.split_calls(), create_s, first_s, create_s + first_s,
         groups_mib);
 }

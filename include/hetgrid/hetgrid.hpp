@@ -2,6 +2,7 @@
 // The run-time instantiators live in hetgrid/mpi.hpp and hetgrid/nccl.hpp.
 #pragma once
 
+#include "hetgrid/bridge.hpp"
 #include "hetgrid/error.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/grid_spec.hpp"
@@ -10,4 +11,5 @@
 #include "hetgrid/module_grid.hpp"
 #include "hetgrid/rank_group.hpp"
 #include "hetgrid/rank_role.hpp"
+#include "hetgrid/split_plan.hpp"
 #include "hetgrid/topology.hpp"

@@ -139,6 +139,7 @@ struct split_plan {
   // Colour of `rank` in a split round: the smallest member of its group of that round's class
   // that holds it (unique across classes, as their spans are disjoint), or undefined_color.
   constexpr int color(int round, int rank) const {
+    if (round < 0) return undefined_color;  // classes that no round builds
     for (int id = 0; id < class_count; ++id) {
       const group_class& c = classes[id];
       if (c.round != round || rank < c.offset || rank >= c.offset + c.ranks) continue;
@@ -152,6 +153,7 @@ struct split_plan {
 
   // The class that a round gives `rank` a communicator of, or -1.
   constexpr int class_in_round(int round, int rank) const {
+    if (round < 0) return -1;
     for (int id = 0; id < class_count; ++id) {
       const group_class& c = classes[id];
       if (c.round == round && rank >= c.offset && rank < c.offset + c.ranks)

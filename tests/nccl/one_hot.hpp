@@ -22,7 +22,7 @@ inline std::vector<float> members_by_all_reduce(const hetgrid::nccl::group_comm&
   ncclComm_t comm = group.get();
   d::check(ncclAllReduce(buffer, buffer, world_size, ncclFloat, ncclSum, comm, group.stream()),
            "ncclAllReduce");
-  d::await_ready(comm, d::deadline_after(60), "one-hot all-reduce", 60);
+  hetgrid::nccl::await(comm, 60, "one-hot all-reduce");
   d::check_cuda(cudaStreamSynchronize(group.stream()), "cudaStreamSynchronize");
   d::check_cuda(cudaMemcpy(host.data(), buffer, sizeof(float) * world_size, cudaMemcpyDeviceToHost),
                 "cudaMemcpy");

@@ -57,9 +57,10 @@ inline clock::time_point deadline_after(double seconds) {
 }
 
 // Polls a non-blocking communicator until its last call has finished. On an error or at the
-// deadline, aborts it (the caller's handle must not be used again) and throws, naming the group.
+// deadline it throws, naming the group; a communicator still being made (abort_on_failure) is
+// aborted first, since nobody owns it yet.
 inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::string& group,
-                        double timeout_s) {
+                        double timeout_s, bool abort_on_failure = true) {
   if (comm == nullptr) return;
   for (;;) {
     ncclResult_t state = ncclSuccess;
@@ -67,14 +68,15 @@ inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::
     if (polled != ncclSuccess) state = polled;
     if (state == ncclSuccess) return;
     if (state != ncclInProgress) {
-      ncclCommAbort(comm);
+      if (abort_on_failure) ncclCommAbort(comm);
       throw error(state, "nccl: group '" + group + "': " + ncclGetErrorString(state));
     }
     if (clock::now() > deadline) {
-      ncclCommAbort(comm);
-      throw error(ncclInProgress, "nccl: group '" + group + "' did not finish within the timeout of " +
-                                      std::to_string(timeout_s) +
-                                      " s (a peer never arrived?); aborted");
+      if (abort_on_failure) ncclCommAbort(comm);
+      throw error(ncclInProgress, "nccl: group '" + group +
+                                      "' did not finish within the timeout of " +
+                                      std::to_string(timeout_s) + " s (a peer never arrived?)" +
+                                      (abort_on_failure ? "; aborted" : ""));
     }
     std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
@@ -84,8 +86,9 @@ inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::
 
 // hetgrid's communicators are non-blocking (a missing peer must not hang a rank): after an NCCL
 // call that returned ncclInProgress (ncclGroupEnd, often), wait here before the next call.
+// The communicator stays its owner's: on failure this throws and leaves aborting to the owner.
 inline void await(ncclComm_t comm, double timeout_s = 300.0, const std::string& what = "call") {
-  detail::await_ready(comm, detail::deadline_after(timeout_s), what, timeout_s);
+  detail::await_ready(comm, detail::deadline_after(timeout_s), what, timeout_s, false);
 }
 
 // Owns one communicator: destroyed exactly once, aborted instead where it cannot finish.

@@ -124,7 +124,8 @@ class rank_groups {
                                   plan.key(rank_), &child, &config),
                     "ncclCommSplit(" + what + ")");
       detail::await_ready(child, deadline, what, timeout_s);
-      detail::await_ready(nccl_world, deadline, "world (splitting " + what + ")", timeout_s);
+      detail::await_ready(nccl_world, deadline, "world (splitting " + what + ")", timeout_s,
+                          false);  // the world communicator is the bootstrap's
       if (slot == nullptr) {  // cannot happen with a consistent plan; never leak it
         owned_comm stray(child);
         continue;

@@ -1,0 +1,151 @@
+// The split plan without MPI: simulate each round (ranks grouped by colour, ordered by key) and
+// check that every rank gets exactly the members of each of its groups, that classes merge only
+// groups that are equal on every rank, and that rounds stay within one per slot.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <hetgrid/hetgrid.hpp>
+#include <map>
+#include <vector>
+
+namespace hg = hetgrid;
+
+namespace {
+
+using members = std::vector<int>;
+
+template <int M>
+members simulated_group(const hg::split_plan<M>& plan, int class_id, int rank) {
+  const hg::group_class& c = plan.classes[class_id];
+  if (c.source == hg::class_source::self) return {rank};
+  if (c.source == hg::class_source::world) {
+    members all(plan.world);
+    for (int r = 0; r < plan.world; ++r) all[r] = r;
+    return all;
+  }
+  const int color = plan.color(c.round, rank);
+  REQUIRE(color != plan.undefined_color);
+  std::vector<std::pair<int, int>> keyed;  // (key, rank) of the ranks with this colour
+  for (int r = 0; r < plan.world; ++r)
+    if (plan.color(c.round, r) == color) keyed.emplace_back(plan.key(r), r);
+  std::sort(keyed.begin(), keyed.end());
+  members out;
+  for (auto [key, r] : keyed) out.push_back(r);
+  return out;
+}
+
+template <int M>
+void check_plan(const hg::split_plan<M>& plan, bool non_colocated) {
+  for (int rank = 0; rank < plan.world; ++rank) {
+    for (int m = 0; m < M; ++m) {
+      for (int slot = 0; slot < hg::slot_count; ++slot) {
+        CAPTURE(rank);
+        CAPTURE(m);
+        CAPTURE(hg::slot_name(slot));
+        const int id = plan.class_of[m][slot];
+        const auto expected = plan.group(m, slot, rank);
+        if (slot >= hg::embd_slot && !plan.grids[m].language) {
+          CHECK(id == -1);
+          continue;
+        }
+        REQUIRE(id >= 0);
+        if (!expected) {
+          // A rank outside the group gets no communicator from a round of this class.
+          if (plan.classes[id].source == hg::class_source::split)
+            CHECK(plan.class_in_round(plan.classes[id].round, rank) != id);
+          continue;
+        }
+        CHECK(plan.class_in_round(plan.classes[id].round, rank) ==
+              (plan.classes[id].source == hg::class_source::split ? id : -1));
+        CHECK(simulated_group(plan, id, rank) == members(expected->begin(), expected->end()));
+      }
+    }
+  }
+  if (non_colocated) CHECK(plan.round_count <= hg::slot_count - 1);
+}
+
+template <class Topology, hg::plan_options Options = hg::plan_options{}>
+void check_topology() {
+  check_plan(hg::plan_of<Topology, Options>, Topology::layout == hg::layout::non_colocated);
+}
+
+using seed = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{
+        .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>>;
+
+using colocated = hg::topology<
+    16, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 16, .tp = 2, .cp = 2, .ep = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 16, .tp = 4, .pp = 4,
+                                  .expt_tp = 1, .language = true}>>;
+
+using moe_pp3 = hg::topology<
+    24, hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 6, .cp = 3, .ep = 2, .expt_tp = 1}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 6, .tp = 2, .pp = 3, .offset = 6}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 12, .tp = 2, .pp = 3, .ep = 2,
+                                  .offset = 12, .language = true}>>;
+
+using solo = hg::topology<1, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
+                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
+                                                        .language = true}>>;
+
+}  // namespace
+
+TEST_CASE("seed: three rounds, four communicators on a language rank") {
+  check_topology<seed>();
+  constexpr auto& plan = hg::plan_of<seed>;
+  static_assert(plan.round_count == 3);
+  static_assert(plan.counts(4).groups == 14 && plan.counts(4).communicators == 4);
+  static_assert(plan.counts(7).groups == 13 && plan.counts(7).communicators == 4);
+  static_assert(plan.counts(0).groups == 12 && plan.counts(0).communicators == 3);
+}
+
+TEST_CASE("colocated modules with different factorizations") { check_topology<colocated>(); }
+TEST_CASE("three modules, pp = 3, embd with middle-stage non-members") { check_topology<moe_pp3>(); }
+
+TEST_CASE("solo: every group is the whole job") {
+  constexpr auto& plan = hg::plan_of<solo>;
+  static_assert(plan.round_count == 0 && plan.counts(0).communicators == 1);
+  check_topology<solo>();
+  // Reuse off and singletons split: one round, still one communicator.
+  constexpr hg::plan_options eager{.reuse_world = false, .split_singletons = true};
+  static_assert(hg::plan_of<solo, eager>.round_count == 1);
+  check_topology<solo, eager>();
+  // Reuse off, singletons local: no round at all.
+  constexpr hg::plan_options local{.reuse_world = false};
+  static_assert(hg::plan_of<solo, local>.round_count == 0);
+  static_assert(hg::plan_of<solo, local>.classes[0].source == hg::class_source::self);
+}
+
+TEST_CASE("a different setting for one slot splits its communicator off") {
+  constexpr auto& plain = hg::plan_of<seed>;
+  constexpr hg::plan_options tagged{.settings = [] {
+    hg::slot_settings s{};
+    s[static_cast<int>(hg::group_kind::tp)] = 1;
+    return s;
+  }()};
+  constexpr auto& with_setting = hg::plan_of<seed, tagged>;
+  // tp_cp, expt_tp and tp_ep repeat tp's members but not its setting: one more communicator.
+  static_assert(with_setting.counts(4).communicators == plain.counts(4).communicators + 1);
+  check_topology<seed, tagged>();
+}
+
+// pos_embd exists on first-stage ranks only; where two slots both exist, a class means equal.
+TEST_CASE("classes merge groups that are equal wherever both exist, and only those") {
+  constexpr auto& plan = hg::plan_of<moe_pp3>;
+  for (int m = 0; m < 3; ++m)
+    for (int a = 0; a < hg::slot_count; ++a)
+      for (int b = 0; b < hg::slot_count; ++b) {
+        const int ca = plan.class_of[m][a], cb = plan.class_of[m][b];
+        if (ca < 0 || cb < 0) continue;
+        bool equal_where_both = true;
+        for (int r = 0; r < plan.world; ++r) {
+          const auto ga = plan.group(m, a, r), gb = plan.group(m, b, r);
+          if (ga && gb && !(*ga == *gb)) equal_where_both = false;
+        }
+        CAPTURE(hg::slot_name(a));
+        CAPTURE(hg::slot_name(b));
+        CHECK((ca == cb) == equal_where_both);
+      }
+}
