@@ -1,10 +1,11 @@
 // examples/mimo_step/comm_ops.hpp: what the training step needs from a communication backend.
-// The step is written against these two concepts only; a backend (mpi_ops.hpp, later NCCL) is
+// The step is written against these two concepts only; a backend (mpi_ops.hpp, nccl_ops.hpp) is
 // one file that implements them over hetgrid's communicators.
 #pragma once
 
 #include <concepts>
 #include <hetgrid/rank_group.hpp>
+#include <string>
 #include <utility>
 
 namespace mimo_step {
@@ -23,13 +24,15 @@ concept comm_ops = std::movable<C> && requires(C& c, const C& k, float* data, in
 };
 
 // A backend hands out this rank's group of module `module` in hetgrid slot `slot` (a group kind,
-// or embd / pos_embd), and the job's world; @pre the rank holds that group.
+// or embd / pos_embd), and the job's world; @pre the rank holds that group. Its description
+// goes into the job's first line of output.
 template <class B>
 concept backend = requires(B& b, int module, int slot) {
   typename B::ops;
   requires comm_ops<typename B::ops>;
   { b.group(module, slot) } -> std::same_as<typename B::ops>;
   { b.world() } -> std::same_as<typename B::ops>;
+  { b.description() } -> std::convertible_to<std::string>;
 };
 
 // A group as the step uses it: the backend's ops and hetgrid's member list, which maps a global

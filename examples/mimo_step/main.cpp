@@ -2,6 +2,7 @@
 // with a tied embedding, trained with plain SGD on one of hetgrid's layouts, every message
 // through hetgrid's communicators; the loss is checked against a single-process reference.
 //   mpirun -np 8 build/examples/mimo_step --steps 20
+//   mpirun -np 1 build/examples/mimo_step --backend nccl --layout solo   (one GPU)
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <chrono>
@@ -15,6 +16,9 @@
 #include "command_line.hpp"
 #include "layouts.hpp"
 #include "mpi_ops.hpp"
+#ifdef HETGRID_MIMO_HAVE_NCCL
+#include "nccl_ops.hpp"
+#endif
 #include "reference.hpp"
 #include "trainer.hpp"
 
@@ -35,7 +39,8 @@ int train(Backend& backend, int rank, const options& o) {
     reference_model reference;
     for (int s = 0; s < o.steps; ++s) reference_loss.push_back(reference.step(s));
     std::printf("mimo_step: layout %s, world %d, backend %s, %d steps, global batch %d\n",
-                Layout::name.data(), Layout::topology::world, o.backend.c_str(), o.steps, batch);
+                Layout::name.data(), Layout::topology::world, backend.description().c_str(),
+                o.steps, batch);
   }
 
   double worst = 0;
@@ -70,16 +75,23 @@ int train(Backend& backend, int rank, const options& o) {
   return ok != 0 ? 0 : 1;
 }
 
+// Each backend throws hetgrid::topology_error on a world of the wrong size.
 template <class Layout>
-int run_mpi(const boost::mpi::communicator& world, const options& o) {
-  mpi_backend<typename Layout::topology> backend(world);  // throws on a world of the wrong size
+int run_layout(const boost::mpi::communicator& world, const options& o) {
+#ifdef HETGRID_MIMO_HAVE_NCCL
+  if (o.backend == "nccl") {
+    nccl_backend<typename Layout::topology> backend(world);
+    return train<Layout>(backend, world.rank(), o);
+  }
+#endif
+  mpi_backend<typename Layout::topology> backend(world);
   return train<Layout>(backend, world.rank(), o);
 }
 
 int run(const boost::mpi::communicator& world, const options& o) {
-  if (o.layout == "pair") return run_mpi<pair_layout>(world, o);
-  if (o.layout == "solo") return run_mpi<solo_layout>(world, o);
-  return run_mpi<seed_layout>(world, o);
+  if (o.layout == "pair") return run_layout<pair_layout>(world, o);
+  if (o.layout == "solo") return run_layout<solo_layout>(world, o);
+  return run_layout<seed_layout>(world, o);
 }
 
 }  // namespace mimo_step
@@ -96,10 +108,17 @@ int main(int argc, char** argv) {
     std::cout << mimo_step::usage_text;
     return 0;
   }
-  if (o.backend == "nccl") {  // nccl_ops.hpp, once written, is the one file to add here
+  if (o.backend == "nccl") {
+#ifdef HETGRID_MIMO_HAVE_NCCL
+    if (!mimo_step::have_gpu()) {  // CTest's SKIP_RETURN_CODE: no GPU is not a failure
+      std::cerr << "mimo_step: SKIPPED: no usable GPU\n";
+      return 77;
+    }
+#else
     std::cerr << "mimo_step: --backend nccl: this build has no NCCL backend for mimo_step; use "
                  "--backend mpi\n";
     return 2;
+#endif
   }
 
   boost::mpi::environment env(argc, argv);

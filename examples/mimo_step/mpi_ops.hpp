@@ -62,6 +62,7 @@ class mpi_backend {
     return ops(MPI_Comm(*comm));
   }
   ops world() const { return ops(MPI_Comm(groups_.world())); }
+  std::string description() const { return "mpi"; }
 
  private:
   hetgrid::mpi::rank_groups<Topology> groups_;
