@@ -9,6 +9,7 @@
 #include <set>
 
 #include "gpu_check.hpp"
+#include "nccl_counters.hpp"
 #include "one_hot.hpp"
 
 namespace hg = hetgrid;
@@ -117,6 +118,19 @@ TEST_CASE("a one-module layout") {
   nc::rank_groups<one_module, latency_pp, no_reuse> split(*boot);
   check_groups<decltype(split), one_module>(split);
   CHECK(split.created_count() == 2);
+}
+
+TEST_CASE("every communicator made is released exactly once") {
+  nccl_counters::reset();
+  {
+    nc::rank_groups<solo, latency_pp, no_reuse> split(*boot);
+    constexpr nc::build_options lazy{.reuse_world = false};
+    nc::rank_groups<solo, nc::settings_table{}, lazy> local(*boot);
+    check_groups<decltype(local), solo>(local);  // makes the lazy one
+    CHECK(nccl_counters::made == 3);
+    CHECK(nccl_counters::released == 0);
+  }
+  CHECK(nccl_counters::released == 3);
 }
 
 TEST_CASE("a topology for world 2 started with one rank names both sizes") {

@@ -62,6 +62,7 @@ inline clock::time_point deadline_after(double seconds) {
 inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::string& group,
                         double timeout_s, bool abort_on_failure = true) {
   if (comm == nullptr) return;
+  const auto started = clock::now();
   for (;;) {
     ncclResult_t state = ncclSuccess;
     const ncclResult_t polled = ncclCommGetAsyncError(comm, &state);
@@ -78,7 +79,11 @@ inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::
                                       std::to_string(timeout_s) + " s (a peer never arrived?)" +
                                       (abort_on_failure ? "; aborted" : ""));
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(50));
+    // Spin briefly (a launch finishes in microseconds), then stop burning the core.
+    if (clock::now() - started < std::chrono::milliseconds(5))
+      std::this_thread::yield();
+    else
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
 }
 

@@ -123,9 +123,12 @@ class rank_groups {
                                   color == plan.undefined_color ? NCCL_SPLIT_NOCOLOR : color,
                                   plan.key(rank_), &child, &config),
                     "ncclCommSplit(" + what + ")");
-      detail::await_ready(child, deadline, what, timeout_s);
+      // A non-blocking split may fill in the child only as the parent's part completes.
       detail::await_ready(nccl_world, deadline, "world (splitting " + what + ")", timeout_s,
                           false);  // the world communicator is the bootstrap's
+      detail::await_ready(child, deadline, what, timeout_s);
+      if (color != plan.undefined_color && child == nullptr)
+        throw error(ncclInternalError, "nccl: ncclCommSplit(" + what + ") gave no communicator");
       if (slot == nullptr) {  // cannot happen with a consistent plan; never leak it
         owned_comm stray(child);
         continue;
