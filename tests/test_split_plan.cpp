@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/spec_layouts.hpp>
 #include <map>
 #include <vector>
 
@@ -70,10 +71,7 @@ void check_topology() {
   check_plan(hg::plan_of<Topology, Options>, Topology::layout == hg::layout::non_colocated);
 }
 
-using seed = hg::topology<
-    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>,
-    hg::module_grid<hg::grid_spec{
-        .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>>;
+using seed = hg::layouts::seed::topology;
 
 using colocated = hg::topology<
     16, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 16, .tp = 2, .cp = 2, .ep = 2}>,
@@ -86,9 +84,7 @@ using moe_pp3 = hg::topology<
     hg::module_grid<hg::grid_spec{.name = "language", .ranks = 12, .tp = 2, .pp = 3, .ep = 2,
                                   .offset = 12, .language = true}>>;
 
-using solo = hg::topology<1, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
-                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
-                                                        .language = true}>>;
+using solo = hg::layouts::solo::topology;
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <hetgrid/nccl.hpp>
+#include <hetgrid/spec_layouts.hpp>
 #include <string>
 
 #include "../bootstrap_mpi/max_over_ranks.hpp"
@@ -17,12 +18,8 @@ namespace nc = hetgrid::nccl;
 
 namespace {
 
-using solo = hg::topology<1, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
-                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
-                                                        .language = true}>>;
-using pair = hg::topology<2, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
-                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
-                                                        .offset = 1, .language = true}>>;
+using solo = hg::layouts::solo::topology;
+using pair = hg::layouts::pair::topology;
 
 constexpr nc::build_options eager_no_reuse{.reuse_world = false,
                                            .singleton_policy = nc::singletons::eager_split};

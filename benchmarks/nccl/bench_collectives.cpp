@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <hetgrid/nccl.hpp>
+#include <hetgrid/spec_layouts.hpp>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,7 @@ namespace d = hetgrid::nccl::detail;
 
 namespace {
 
-using solo = hg::topology<1, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
-                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
-                                                        .language = true}>>;
+using solo = hg::layouts::solo::topology;
 // Two ranks, one colocated module of tp 2: its tp group holds both.
 using pair_tp = hg::topology<2, hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2,
                                                               .tp = 2, .language = true}>>;

@@ -3,36 +3,22 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/spec_layouts.hpp>
 #include <string_view>
 
 namespace mimo_step {
 namespace hg = hetgrid;
 
-// The seed's layout: images tp=2 on 0-3 (dp 2), language tp=2 pp=2 on 4-7.
-struct seed_layout {
+// SPEC section 4's layouts, with the name the command line uses.
+struct seed_layout : hg::layouts::seed {
   static constexpr std::string_view name = "seed";
-  using images = hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>;
-  using language = hg::module_grid<hg::grid_spec{
-      .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>;
-  using topology = hg::topology<8, images, language>;
 };
-
-// Two GPUs: images on rank 0, language on rank 1.
-struct pair_layout {
+struct pair_layout : hg::layouts::pair {
   static constexpr std::string_view name = "pair";
-  using images = hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>;
-  using language =
-      hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1, .offset = 1, .language = true}>;
-  using topology = hg::topology<2, images, language>;
 };
-
-// One GPU: both modules colocated on rank 0; the bridge is a copy from the rank to itself.
-struct solo_layout {
+// One GPU: the bridge is a copy from the rank to itself.
+struct solo_layout : hg::layouts::solo {
   static constexpr std::string_view name = "solo";
-  using images = hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>;
-  using language =
-      hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1, .language = true}>;
-  using topology = hg::topology<1, images, language>;
 };
 
 static_assert(seed_layout::topology::layout == hg::layout::non_colocated);

@@ -54,7 +54,9 @@ class rank_groups {
       else if (plan.classes[id].source == class_source::world)
         by_class_[id] = world_;
     }
-    fill_collections();
+    groups_ = detail::collect_groups<communicator>(
+        plan, Topology::language_index, rank_,
+        [&](int id, const rank_group&) { return *by_class_[id]; });
   }
 
   const multi_module_groups<communicator, module_count>& modules() const { return groups_; }
@@ -75,22 +77,6 @@ class rank_groups {
   static constexpr int split_calls() { return plan.round_count; }
 
  private:
-  void fill_collections() {
-    for (int m = 0; m < module_count; ++m) {
-      groups_.names[m] = Topology::grids[m].name();
-      if (!Topology::grids[m].contains(rank_)) continue;
-      auto& collection = groups_.modules[m].emplace();
-      for (int slot = 0; slot < slot_count; ++slot) {
-        const int id = plan.class_of[m][slot];
-        if (id < 0 || !plan.group(m, slot, rank_)) continue;
-        if (slot == embd_slot) collection.embd = *by_class_[id];
-        else if (slot == pos_embd_slot) collection.pos_embd = *by_class_[id];
-        else collection[static_cast<group_kind>(slot)] = *by_class_[id];
-      }
-    }
-    groups_.language_index = Topology::language_index;
-  }
-
   communicator world_;
   int rank_;
   std::array<std::optional<communicator>, plan.max_classes> by_class_{};

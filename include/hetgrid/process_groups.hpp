@@ -8,6 +8,8 @@
 #include <string_view>
 
 #include "hetgrid/group_kind.hpp"
+#include "hetgrid/rank_group.hpp"
+#include "hetgrid/split_plan.hpp"
 
 namespace hetgrid {
 
@@ -59,4 +61,35 @@ struct multi_module_groups {
   }
 };
 
+namespace detail {
+
+// The collections of one rank, from a plan: comm_of(class id, group) gives the communicator
+// of a group the rank is in. Both instantiators fill theirs with it.
+template <class Comm, int ModuleCount, class CommOf>
+multi_module_groups<Comm, ModuleCount> collect_groups(const split_plan<ModuleCount>& plan,
+                                                      int language_index, int rank,
+                                                      CommOf comm_of) {
+  multi_module_groups<Comm, ModuleCount> out;
+  out.language_index = language_index;
+  for (int m = 0; m < ModuleCount; ++m) {
+    out.names[m] = plan.grids[m].name();
+    if (!plan.grids[m].contains(rank)) continue;
+    auto& collection = out.modules[m].emplace();
+    for (int slot = 0; slot < slot_count; ++slot) {
+      const int id = plan.class_of[m][slot];
+      const std::optional<rank_group> group = id >= 0 ? plan.group(m, slot, rank) : std::nullopt;
+      if (!group) continue;
+      Comm comm = comm_of(id, *group);
+      if (slot == embd_slot)
+        collection.embd = std::move(comm);
+      else if (slot == pos_embd_slot)
+        collection.pos_embd = std::move(comm);
+      else
+        collection[static_cast<group_kind>(slot)] = std::move(comm);
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
 }  // namespace hetgrid

@@ -2,15 +2,12 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/spec_layouts.hpp>
 
 namespace layouts {
 namespace hg = hetgrid;
 
-// SPEC section 1: images tp=2 on 0-3, language tp=2 pp=2 on 4-7.
-using seed = hg::topology<
-    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>,
-    hg::module_grid<hg::grid_spec{
-        .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>>;
+using seed = hg::layouts::seed::topology;
 
 // Colocated, with factorizations that differ between the modules.
 using colocated = hg::topology<

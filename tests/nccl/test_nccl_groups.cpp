@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <hetgrid/nccl.hpp>
+#include <hetgrid/spec_layouts.hpp>
 #include <set>
 
 #include "gpu_check.hpp"
@@ -17,10 +18,7 @@ namespace nc = hetgrid::nccl;
 
 namespace {
 
-// SPEC section 4: both modules colocated on rank 0, every dim 1.
-using solo = hg::topology<1, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 1}>,
-                          hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1,
-                                                        .language = true}>>;
+using solo = hg::layouts::solo::topology;
 using one_module =
     hg::topology<1, hg::module_grid<hg::grid_spec{.name = "lm", .ranks = 1, .language = true}>>;
 using world_of_two =

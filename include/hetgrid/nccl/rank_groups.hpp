@@ -136,7 +136,10 @@ class rank_groups {
       slot->owned = owned_comm(child);
       slot->comm = child;
     }
-    fill_collections();
+    groups_ = hetgrid::detail::collect_groups<group_comm>(
+        plan, Topology::language_index, rank_, [&](int id, const rank_group& group) {
+          return group_comm(by_class_[id].get(), group.index_of(rank_), group.size());
+        });
   }
 
   rank_groups(const bootstrap& boot, double timeout_s = 60.0)
@@ -166,24 +169,6 @@ class rank_groups {
       for (int s = 0; s < slot_count; ++s)
         if (plan.class_of[m][s] == id && plan.group(m, s, rank_)) return true;
     return false;
-  }
-
-  void fill_collections() {
-    for (int m = 0; m < module_count; ++m) {
-      groups_.names[m] = Topology::grids[m].name();
-      if (!Topology::grids[m].contains(rank_)) continue;
-      auto& collection = groups_.modules[m].emplace();
-      for (int s = 0; s < slot_count; ++s) {
-        const int id = plan.class_of[m][s];
-        const auto group = id >= 0 ? plan.group(m, s, rank_) : std::nullopt;
-        if (!group) continue;
-        const group_comm comm(by_class_[id].get(), group->index_of(rank_), group->size());
-        if (s == embd_slot) collection.embd = comm;
-        else if (s == pos_embd_slot) collection.pos_embd = comm;
-        else collection[static_cast<group_kind>(s)] = comm;
-      }
-    }
-    groups_.language_index = Topology::language_index;
   }
 
   int rank_;

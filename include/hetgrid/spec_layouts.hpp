@@ -1,0 +1,37 @@
+// hetgrid/spec_layouts.hpp: the layouts SPEC section 4 names, for the main job, the tests and
+// the benchmarks: each holds its two modules and its topology.
+#pragma once
+
+#include "hetgrid/module_grid.hpp"
+#include "hetgrid/topology.hpp"
+
+namespace hetgrid::layouts {
+
+// The seed's layout: images tp=2 on ranks 0-3 (dp 2), language tp=2 pp=2 on 4-7.
+struct seed {
+  using images = module_grid<grid_spec{.name = "images", .ranks = 4, .tp = 2}>;
+  using language = module_grid<grid_spec{
+      .name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4, .language = true}>;
+  using topology = ::hetgrid::topology<8, images, language>;
+};
+
+// Two GPUs: images on rank 0, language on rank 1, every dim 1.
+struct pair {
+  using images = module_grid<grid_spec{.name = "images", .ranks = 1}>;
+  using language =
+      module_grid<grid_spec{.name = "language", .ranks = 1, .offset = 1, .language = true}>;
+  using topology = ::hetgrid::topology<2, images, language>;
+};
+
+// One GPU: both modules colocated on rank 0, every dim 1 (26 groups, all {0}).
+struct solo {
+  using images = module_grid<grid_spec{.name = "images", .ranks = 1}>;
+  using language = module_grid<grid_spec{.name = "language", .ranks = 1, .language = true}>;
+  using topology = ::hetgrid::topology<1, images, language>;
+};
+
+static_assert(seed::topology::layout == layout::non_colocated);
+static_assert(pair::topology::layout == layout::non_colocated);
+static_assert(solo::topology::layout == layout::colocated);
+
+}  // namespace hetgrid::layouts
