@@ -4,7 +4,8 @@
 // nccl-tests' terms: size (bytes), count (elements), time (us per op), algbw = size / time,
 // busbw = algbw x the op's factor (all-reduce 2(n-1)/n, all-gather and reduce-scatter (n-1)/n,
 // send/recv 1). Usage: mpirun -np W bench_collectives [--max-bytes B] [--iters N] [--warmup N]
-//   [--group world|tp]   (tp: the language module's tp group, split with the world's reuse off)
+//   [--group world|tp|tp_blocking]   (tp: the language module's tp group, split with the world's
+//   reuse off; tp_blocking: the same in NCCL's blocking mode)
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,9 @@ using pair_tp = hg::topology<2, hg::module_grid<hg::grid_spec{.name = "language"
                                                               .tp = 2, .language = true}>>;
 constexpr nc::build_options split_path{.reuse_world = false,
                                        .singleton_policy = nc::singletons::eager_split};
+// --group tp_blocking: the same group, its communicator in NCCL's blocking mode.
+constexpr nc::settings_table blocking_tp =
+    nc::settings_table{}.with(hg::group_kind::tp, {.blocking = true});
 
 enum class op { all_reduce, all_gather, reduce_scatter, send_recv };
 const char* name(op o) {
@@ -112,6 +116,7 @@ size_t recv_count(op o, size_t count, int n) {
 
 int run(const nc::group_comm& group, int world_rank, const options& opt,
         const boost::mpi::communicator& world) {
+  const std::string& group_name = opt.group;
   const int n = group.size(), rank = group.rank();
   ncclComm_t comm = group.get();
   cudaStream_t stream = group.stream();
@@ -158,9 +163,9 @@ int run(const nc::group_comm& group, int world_rank, const options& opt,
       const double algbw = size / (us * 1e-6) / 1e9;
       if (world_rank == 0)
         std::printf("{\"bench\": \"collectives\", \"op\": \"%s\", \"ranks\": %d, \"nccl\": \"%s\", "
-                    "\"size\": %.0f, \"count\": %zu, \"time_us\": %.2f, \"algbw_GBps\": %.3f, "
+                    "\"group\": \"%s\", \"size\": %.0f, \"count\": %zu, \"time_us\": %.2f, \"algbw_GBps\": %.3f, "
                     "\"busbw_GBps\": %.3f, \"wrong\": %d}\n",
-                    name(o), n, nc::version_string().c_str(), size, count, us, algbw,
+                    name(o), n, nc::version_string().c_str(), group_name.c_str(), size, count, us, algbw,
                     algbw * bus_factor(o, n), bad);
     }
   }
@@ -183,11 +188,11 @@ int main(int argc, char** argv) {
     else if (a == "--group" && i + 1 < argc) opt.group = argv[++i];
     else {
       std::fprintf(stderr, "bench_collectives: usage: bench_collectives [--max-bytes B] [--iters N] "
-                           "[--warmup N] [--group world|tp]\n");
+                           "[--warmup N] [--group world|tp|tp_blocking]\n");
       return 2;
     }
   }
-  if (opt.max_bytes < 8 || opt.iters < 1 || opt.warmup < 0 || (opt.group != "world" && opt.group != "tp")) {
+  if (opt.max_bytes < 8 || opt.iters < 1 || opt.warmup < 0 || (opt.group != "world" && opt.group != "tp" && opt.group != "tp_blocking")) {
     std::fprintf(stderr, "bench_collectives: usage: bad --max-bytes, --iters, --warmup or --group\n");
     return 2;
   }
@@ -198,10 +203,12 @@ int main(int argc, char** argv) {
   };
   if (boot.size() == 1) {
     if (opt.group == "tp") return measure(nc::rank_groups<solo, nc::settings_table{}, split_path>(boot));
+    if (opt.group == "tp_blocking") return measure(nc::rank_groups<solo, blocking_tp, split_path>(boot));
     return measure(nc::rank_groups<solo>(boot));  // every group of solo is the world's
   }
   if (boot.size() == 2) {
     if (opt.group == "tp") return measure(nc::rank_groups<pair_tp, nc::settings_table{}, split_path>(boot));
+    if (opt.group == "tp_blocking") return measure(nc::rank_groups<pair_tp, blocking_tp, split_path>(boot));
     return measure(nc::rank_groups<pair_tp>(boot));  // tp is the whole job: the world's
   }
   if (boot.rank() == 0)

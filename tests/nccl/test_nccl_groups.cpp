@@ -109,6 +109,16 @@ TEST_CASE("singletons made locally, only when first asked for") {
   CHECK(groups.created_count() == 1);
 }
 
+TEST_CASE("a group kind in NCCL's blocking mode") {
+  constexpr nc::settings_table blocking_pp =
+      nc::settings_table{}.with(hg::group_kind::pp, {.blocking = true});
+  nc::rank_groups<solo, blocking_pp, no_reuse> groups(*boot);
+  CHECK(groups.communicator_count() == 2);
+  CHECK(groups.language()->pp.settings().blocking);
+  CHECK_FALSE(groups.language()->tp.settings().blocking);
+  check_groups<decltype(groups), solo>(groups);
+}
+
 TEST_CASE("a one-module layout") {
   nc::rank_groups<one_module> groups(*boot);
   CHECK(groups.group_count() == 14);

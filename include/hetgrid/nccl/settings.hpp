@@ -18,6 +18,10 @@ struct comm_settings {
   int max_ctas = 0;            // 0: NCCL's default
   int split_share = -1;        // -1: NCCL's default; 1 shares resources with the parent
   int cga_cluster_size = -1;   // -1: NCCL's default
+  // Blocking calls: no ncclInProgress to poll after ncclGroupEnd (lower latency for grouped
+  // send/recv), but this communicator's split cannot time out: only for groups split off a
+  // world whose peers have all arrived.
+  bool blocking = false;
   friend constexpr bool operator==(const comm_settings&, const comm_settings&) = default;
 };
 
@@ -60,7 +64,7 @@ namespace detail {
 
 inline ncclConfig_t make_config(const comm_settings& s, const char* name) {
   ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
-  config.blocking = 0;  // polled with a deadline: a missing peer is an error, not a hang
+  config.blocking = s.blocking ? 1 : 0;  // polled with a deadline unless asked otherwise
   if (s.min_ctas > 0) config.minCTAs = s.min_ctas;
   if (s.max_ctas > 0) config.maxCTAs = s.max_ctas;
   if (s.split_share >= 0) config.splitShare = s.split_share;
