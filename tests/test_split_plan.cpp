@@ -37,6 +37,14 @@ members simulated_group(const hg::split_plan<M>& plan, int class_id, int rank) {
 }
 
 template <int M>
+bool holds_class(const hg::split_plan<M>& plan, int class_id, int rank) {
+  for (int m = 0; m < M; ++m)
+    for (int slot = 0; slot < hg::slot_count; ++slot)
+      if (plan.class_of[m][slot] == class_id && plan.group(m, slot, rank)) return true;
+  return false;
+}
+
+template <int M>
 void check_plan(const hg::split_plan<M>& plan, bool non_colocated) {
   for (int rank = 0; rank < plan.world; ++rank) {
     for (int m = 0; m < M; ++m) {
@@ -52,8 +60,8 @@ void check_plan(const hg::split_plan<M>& plan, bool non_colocated) {
         }
         REQUIRE(id >= 0);
         if (!expected) {
-          // A rank outside the group gets no communicator from a round of this class.
-          if (plan.classes[id].source == hg::class_source::split)
+          // A rank that holds no group of this class gets no communicator from its round.
+          if (plan.classes[id].source == hg::class_source::split && !holds_class(plan, id, rank))
             CHECK(plan.class_in_round(plan.classes[id].round, rank) != id);
           continue;
         }
@@ -86,6 +94,14 @@ using moe_pp3 = hg::topology<
 
 using solo = hg::layouts::solo::topology;
 
+// Every kind of the language module spans more than one rank, so its only one-rank groups are
+// pos_embd (first stage only); the images module, colocated, has one-rank groups everywhere.
+using pos_embd_first = hg::topology<
+    32,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 32, .tp = 2, .cp = 2, .pp = 2,
+                                  .ep = 2, .expt_tp = 2, .language = true}>,
+    hg::module_grid<hg::grid_spec{.name = "images", .ranks = 32, .tp = 2}>>;
+
 }  // namespace
 
 TEST_CASE("seed: three rounds, four communicators on a language rank") {
@@ -112,6 +128,15 @@ TEST_CASE("solo: every group is the whole job") {
   constexpr hg::plan_options local{.reuse_world = false};
   static_assert(hg::plan_of<solo, local>.round_count == 0);
   static_assert(hg::plan_of<solo, local>.classes[0].source == hg::class_source::self);
+}
+
+TEST_CASE("one-rank groups split eagerly reach every rank, also when pos_embd comes first") {
+  static_assert(hg::module_grid<hg::grid_spec{.name = "language", .ranks = 32, .tp = 2, .cp = 2,
+                                              .pp = 2, .ep = 2, .expt_tp = 2,
+                                              .language = true}>::dp == 4);
+  constexpr hg::plan_options eager{.split_singletons = true};
+  check_topology<pos_embd_first, eager>();
+  check_topology<pos_embd_first>();
 }
 
 TEST_CASE("a different setting for one slot splits its communicator off") {

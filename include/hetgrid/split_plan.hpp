@@ -21,7 +21,7 @@ namespace hetgrid {
 
 enum class class_source { self, world, split };
 
-// Which settings table entry (nccl.hpp) each slot uses; 0 = the default settings.
+// Which settings table entry (nccl/settings.hpp) each slot uses; 0 = the default settings.
 using slot_settings = std::array<int, slot_count>;
 
 struct plan_options {
@@ -31,7 +31,8 @@ struct plan_options {
 };
 
 // One way of cutting a span into groups, in canonical form: dims of size 1 dropped and dims
-// that continue each other merged, so that equal classes mean equal groups on every rank.
+// that continue each other merged, so that equal classes mean equal groups on every rank that
+// holds both (pos_embd, on first-stage ranks only, shares the class of the other one-rank groups).
 struct group_class {
   int offset = 0, ranks = 0;  // the module span it cuts
   int dims = 0;
@@ -108,9 +109,13 @@ struct split_plan {
         while (id < class_count && !classes[id].same_groups(c)) ++id;
         if (id == class_count) {
           classes[class_count] = c;
-          classes[class_count].module = m;
-          classes[class_count].slot = slot;
           ++class_count;
+        }
+        // Groups are computed through a (module, slot) of the class: prefer one that every
+        // rank of the span holds (pos_embd exists on the first stage only).
+        if (classes[id].slot < 0 || classes[id].slot == pos_embd_slot) {
+          classes[id].module = m;
+          classes[id].slot = slot;
         }
         class_of[m][slot] = id;
       }
