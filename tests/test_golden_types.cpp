@@ -13,89 +13,93 @@ namespace hg = hetgrid;
 namespace hana = boost::hana;
 using hg::group_kind;
 
-// world 80: video tp=2 pp=8 ep=2 expt_tp=1 on 0-15, language tp=2 pp=2 ep=4 on 16-79.
-using video80 = hg::module_grid<hg::grid_spec{
-    .name = "video", .ranks = 16, .tp = 2, .pp = 8, .ep = 2, .expt_tp = 1}>;
-using language80 = hg::module_grid<hg::grid_spec{
-    .name = "language", .ranks = 64, .tp = 2, .pp = 2, .ep = 4, .offset = 16, .language = true}>;
-using world80 = hg::topology<80, video80, language80>;
-static_assert(world80::layout == hg::layout::non_colocated);
-static_assert(video80::dp == 1 && video80::expt_dp == 1);
-static_assert(language80::dp == 16 && language80::expt_dp == 4 && language80::expt_tp == 2);
-
-// world 28: video cp=3 pp=2 on 0-11, language tp=8 pp=2 ep=2 expt_tp=2 on 12-27.
-using video28 = hg::module_grid<hg::grid_spec{.name = "video", .ranks = 12, .cp = 3, .pp = 2}>;
-using language28 = hg::module_grid<hg::grid_spec{.name = "language",
-                                                 .ranks = 16,
-                                                 .tp = 8,
-                                                 .pp = 2,
-                                                 .ep = 2,
-                                                 .expt_tp = 2,
-                                                 .offset = 12,
-                                                 .language = true}>;
-using world28 = hg::topology<28, video28, language28>;
-static_assert(world28::layout == hg::layout::non_colocated);
-static_assert(video28::dp == 2 && video28::expt_dp == 6);
-static_assert(language28::dp == 1 && language28::expt_dp == 2);
-
-// world 22: video tp=8 on 0-15, language pp=3 ep=2 on 16-21.
-using video22 = hg::module_grid<hg::grid_spec{.name = "video", .ranks = 16, .tp = 8}>;
-using language22 = hg::module_grid<hg::grid_spec{
-    .name = "language", .ranks = 6, .pp = 3, .ep = 2, .offset = 16, .language = true}>;
-using world22 = hg::topology<22, video22, language22>;
-static_assert(world22::layout == hg::layout::non_colocated);
-static_assert(video22::dp == 2 && video22::expt_dp == 2 && video22::expt_tp == 8);
-static_assert(language22::dp == 2 && language22::expt_dp == 1);
-
-// world 4, colocated: video tp=2 cp=2, language tp=2 cp=2 expt_tp=1, both on 0-3.
-using video4 = hg::module_grid<hg::grid_spec{.name = "video", .ranks = 4, .tp = 2, .cp = 2}>;
-using language4 = hg::module_grid<hg::grid_spec{
-    .name = "language", .ranks = 4, .tp = 2, .cp = 2, .expt_tp = 1, .language = true}>;
-using world4 = hg::topology<4, video4, language4>;
-static_assert(world4::layout == hg::layout::colocated);
-static_assert(video4::dp == 1 && video4::expt_dp == 2);
-static_assert(language4::dp == 1 && language4::expt_dp == 4);
-
-// world 154: four modules side by side.
-using vision154 =
-    hg::module_grid<hg::grid_spec{.name = "vision", .ranks = 6, .tp = 6, .ep = 6, .expt_tp = 1}>;
-using audio154 =
-    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 8, .pp = 2, .expt_tp = 4, .offset = 6}>;
-using video154 =
-    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 128, .tp = 4, .cp = 2, .offset = 14}>;
-using language154 = hg::module_grid<hg::grid_spec{.name = "language",
-                                                  .ranks = 12,
-                                                  .tp = 6,
-                                                  .ep = 3,
-                                                  .expt_tp = 1,
-                                                  .offset = 142,
-                                                  .language = true}>;
-using world154 = hg::topology<154, vision154, audio154, video154, language154>;
-static_assert(world154::layout == hg::layout::non_colocated);
-static_assert(vision154::dp == 1 && vision154::expt_dp == 1);
-static_assert(audio154::dp == 4 && audio154::expt_dp == 1);
-static_assert(video154::dp == 16 && video154::expt_dp == 32);
-static_assert(language154::dp == 2 && language154::expt_dp == 4);
-
-// world 65: video tp=2 cp=4 pp=8 ep=4 on 0-63, a one-rank language module on 64.
-using video65 = hg::module_grid<hg::grid_spec{
-    .name = "video", .ranks = 64, .tp = 2, .cp = 4, .pp = 8, .ep = 4}>;
-using language65 =
-    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1, .offset = 64, .language = true}>;
-using world65 = hg::topology<65, video65, language65>;
-static_assert(world65::layout == hg::layout::non_colocated);
-static_assert(video65::dp == 1 && video65::expt_dp == 1 && video65::expt_tp == 2);
-static_assert(language65::dp == 1 && language65::expt_dp == 1);
-
-// One-module layouts: world 8 pp=8; world 4 tp=4 ep=4 expt_tp=1; world 4 pp=2.
-using pipeline8 = hg::topology<
-    8, hg::module_grid<hg::grid_spec{.name = "language", .ranks = 8, .pp = 8, .language = true}>>;
-using experts4 = hg::topology<
-    4, hg::module_grid<hg::grid_spec{
-           .name = "language", .ranks = 4, .tp = 4, .ep = 4, .expt_tp = 1, .language = true}>>;
-using pipeline4 = hg::topology<
-    4, hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .pp = 2, .language = true}>>;
-static_assert(pipeline8::layout == hg::layout::colocated);
+// The valid golden cases of tests/data, spelled as types (in the data's order); the expected
+// groups come from the data only.
+// video:ranks=16,tp=2,pp=8,ep=2,expt_tp=1,offset=0 language:ranks=64,cp=4,pp=4,gtp_remat=2,ep=4,offset=16,language
+using case1_world80 = hg::topology<
+    80,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 16, .tp = 2, .pp = 8, .ep = 2, .expt_tp = 1, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 64, .cp = 4, .pp = 4, .gtp_remat = 2, .ep = 4, .offset = 16, .language = true}>>;
+// video:ranks=4,tp=4,ep=4,expt_tp=1,offset=0 language:ranks=4,tp=2,pp=2,ep=2,expt_tp=1,offset=0,language
+using case2_world4 = hg::topology<
+    4,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 4, .tp = 4, .ep = 4, .expt_tp = 1, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2, .pp = 2, .ep = 2, .expt_tp = 1, .offset = 0, .language = true}>>;
+// video:ranks=16,pp=4,expt_gtp_remat=2,offset=0 language:ranks=12,tp=4,pp=3,ep=4,expt_tp=1,offset=16,language
+using case3_world28 = hg::topology<
+    28,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 16, .pp = 4, .expt_gtp_remat = 2, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 12, .tp = 4, .pp = 3, .ep = 4, .expt_tp = 1, .offset = 16, .language = true}>>;
+// audio:ranks=128,tp=8,cp=8,ep=2,expt_tp=4,offset=0 video:ranks=128,cp=4,pp=8,offset=0 language:ranks=128,cp=2,offset=0,language
+using case4_world128 = hg::topology<
+    128,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 128, .tp = 8, .cp = 8, .ep = 2, .expt_tp = 4, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 128, .cp = 4, .pp = 8, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 128, .cp = 2, .offset = 0, .language = true}>>;
+// language:ranks=16,cp=2,pp=8,offset=0,language
+using case5_world16 = hg::topology<
+    16,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 16, .cp = 2, .pp = 8, .offset = 0, .language = true}>>;
+// audio:ranks=64,tp=8,cp=2,pp=2,expt_gtp_remat=4,offset=0 video:ranks=4,cp=2,ep=4,offset=64 language:ranks=32,tp=2,pp=8,ep=2,offset=68,language
+using case6_world100 = hg::topology<
+    100,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 64, .tp = 8, .cp = 2, .pp = 2, .expt_gtp_remat = 4, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 4, .cp = 2, .ep = 4, .offset = 64}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 32, .tp = 2, .pp = 8, .ep = 2, .offset = 68, .language = true}>>;
+// language:ranks=8,tp=4,pp=2,ep=4,expt_tp=1,offset=0,language
+using case7_world8 = hg::topology<
+    8,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 8, .tp = 4, .pp = 2, .ep = 4, .expt_tp = 1, .offset = 0, .language = true}>>;
+// video:ranks=6,tp=2,cp=3,ep=2,expt_tp=3,offset=0 language:ranks=48,tp=3,cp=8,pp=2,offset=6,language
+using case8_world54 = hg::topology<
+    54,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 6, .tp = 2, .cp = 3, .ep = 2, .expt_tp = 3, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 48, .tp = 3, .cp = 8, .pp = 2, .offset = 6, .language = true}>>;
+// language:ranks=4,cp=4,offset=0,language
+using case9_world4 = hg::topology<
+    4,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .cp = 4, .offset = 0, .language = true}>>;
+// language:ranks=1,offset=0,language
+using case10_world1 = hg::topology<
+    1,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1, .offset = 0, .language = true}>>;
+// language:ranks=12,tp=2,pp=6,ep=2,expt_tp=1,offset=0,language
+using case11_world12 = hg::topology<
+    12,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 12, .tp = 2, .pp = 6, .ep = 2, .expt_tp = 1, .offset = 0, .language = true}>>;
+// audio:ranks=32,pp=8,gtp_remat=2,ep=4,offset=0 video:ranks=32,tp=2,cp=2,gtp_remat=2,ep=4,expt_tp=8,offset=0 language:ranks=32,expt_tp=4,expt_gtp_remat=2,offset=0,language
+using case12_world32 = hg::topology<
+    32,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 32, .pp = 8, .gtp_remat = 2, .ep = 4, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 32, .tp = 2, .cp = 2, .gtp_remat = 2, .ep = 4, .expt_tp = 8, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 32, .expt_tp = 4, .expt_gtp_remat = 2, .offset = 0, .language = true}>>;
+// vision:ranks=1,offset=0 audio:ranks=1,offset=0 video:ranks=1,offset=0 language:ranks=1,offset=0,language
+using case13_world1 = hg::topology<
+    1,
+    hg::module_grid<hg::grid_spec{.name = "vision", .ranks = 1, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 1, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 1, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 1, .offset = 0, .language = true}>>;
+// vision:ranks=6,tp=6,ep=3,expt_tp=2,offset=0 audio:ranks=6,tp=3,ep=3,expt_tp=1,expt_gtp_remat=2,offset=0 video:ranks=6,tp=3,ep=3,expt_tp=1,expt_gtp_remat=2,offset=0 language:ranks=6,tp=2,pp=3,offset=0,language
+using case14_world6 = hg::topology<
+    6,
+    hg::module_grid<hg::grid_spec{.name = "vision", .ranks = 6, .tp = 6, .ep = 3, .expt_tp = 2, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 6, .tp = 3, .ep = 3, .expt_tp = 1, .expt_gtp_remat = 2, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 6, .tp = 3, .ep = 3, .expt_tp = 1, .expt_gtp_remat = 2, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 6, .tp = 2, .pp = 3, .offset = 0, .language = true}>>;
+// audio:ranks=8,tp=2,pp=4,ep=2,expt_tp=1,offset=0 video:ranks=12,tp=2,pp=2,ep=2,expt_tp=1,offset=8 language:ranks=2,gtp_remat=2,ep=2,offset=20,language
+using case15_world22 = hg::topology<
+    22,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 8, .tp = 2, .pp = 4, .ep = 2, .expt_tp = 1, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 12, .tp = 2, .pp = 2, .ep = 2, .expt_tp = 1, .offset = 8}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2, .gtp_remat = 2, .ep = 2, .offset = 20, .language = true}>>;
+// vision:ranks=8,tp=2,pp=2,ep=2,offset=0 audio:ranks=6,tp=6,offset=8 video:ranks=16,cp=2,gtp_remat=8,ep=4,offset=14 language:ranks=64,tp=2,pp=4,ep=4,expt_tp=4,offset=30,language
+using case16_world94 = hg::topology<
+    94,
+    hg::module_grid<hg::grid_spec{.name = "vision", .ranks = 8, .tp = 2, .pp = 2, .ep = 2, .offset = 0}>,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 6, .tp = 6, .offset = 8}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 16, .cp = 2, .gtp_remat = 8, .ep = 4, .offset = 14}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 64, .tp = 2, .pp = 4, .ep = 4, .expt_tp = 4, .offset = 30, .language = true}>>;
 
 namespace {
 
@@ -103,7 +107,8 @@ using hg::test::json;
 
 bool same_spec(const hg::grid_spec& a, const hg::grid_spec& b) {
   return a.name_view() == b.name_view() && a.ranks == b.ranks && a.tp == b.tp && a.cp == b.cp &&
-         a.pp == b.pp && a.ep == b.ep && a.resolved_expt_tp() == b.resolved_expt_tp() &&
+         a.pp == b.pp && a.gtp_remat == b.gtp_remat && a.ep == b.ep &&
+         a.resolved_expt_tp() == b.resolved_expt_tp() && a.expt_gtp_remat == b.expt_gtp_remat &&
          a.offset == b.offset && a.language == b.language;
 }
 
@@ -148,6 +153,9 @@ void check_against_golden() {
     CHECK(golden.at("dp").get<int>() == M::dp);
     CHECK(golden.at("expt_dp").get<int>() == M::expt_dp);
     CHECK(golden.at("expt_tp").get<int>() == M::expt_tp);
+    CHECK(golden.at("gtp_remat").get<int>() == M::gtp_remat);
+    CHECK(golden.at("expt_gtp_remat").get<int>() == M::expt_gtp_remat);
+    CHECK(golden.at("groups").size() == hg::all_group_kinds.size() + 2);
     for (group_kind kind : hg::all_group_kinds) {
       CAPTURE(hg::to_string(kind));
       int count = 0;
@@ -174,14 +182,19 @@ void check_against_golden() {
 
 }  // namespace
 
-TEST_CASE("world 80, two modules") { check_against_golden<world80>(); }
-TEST_CASE("world 28, two modules") { check_against_golden<world28>(); }
-TEST_CASE("world 22, two modules") { check_against_golden<world22>(); }
-TEST_CASE("world 4, colocated") { check_against_golden<world4>(); }
-TEST_CASE("world 154, four modules") { check_against_golden<world154>(); }
-TEST_CASE("world 65, a one-rank language module") { check_against_golden<world65>(); }
-TEST_CASE("one-module layouts") {
-  check_against_golden<pipeline8>();
-  check_against_golden<experts4>();
-  check_against_golden<pipeline4>();
-}
+TEST_CASE("golden case1, world80") { check_against_golden<case1_world80>(); }
+TEST_CASE("golden case2, world4") { check_against_golden<case2_world4>(); }
+TEST_CASE("golden case3, world28") { check_against_golden<case3_world28>(); }
+TEST_CASE("golden case4, world128") { check_against_golden<case4_world128>(); }
+TEST_CASE("golden case5, world16") { check_against_golden<case5_world16>(); }
+TEST_CASE("golden case6, world100") { check_against_golden<case6_world100>(); }
+TEST_CASE("golden case7, world8") { check_against_golden<case7_world8>(); }
+TEST_CASE("golden case8, world54") { check_against_golden<case8_world54>(); }
+TEST_CASE("golden case9, world4") { check_against_golden<case9_world4>(); }
+TEST_CASE("golden case10, world1") { check_against_golden<case10_world1>(); }
+TEST_CASE("golden case11, world12") { check_against_golden<case11_world12>(); }
+TEST_CASE("golden case12, world32") { check_against_golden<case12_world32>(); }
+TEST_CASE("golden case13, world1") { check_against_golden<case13_world1>(); }
+TEST_CASE("golden case14, world6") { check_against_golden<case14_world6>(); }
+TEST_CASE("golden case15, world22") { check_against_golden<case15_world22>(); }
+TEST_CASE("golden case16, world94") { check_against_golden<case16_world94>(); }

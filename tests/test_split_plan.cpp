@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <hetgrid/hetgrid.hpp>
-#include <hetgrid/spec_layouts.hpp>
+#include <spec_layouts.hpp>
 #include <map>
 #include <vector>
 
@@ -16,19 +16,19 @@ namespace {
 
 using members = std::vector<int>;
 
-template <int M>
-members simulated_group(const hg::split_plan<M>& plan, int class_id, int rank) {
+template <class Plan>
+members simulated_group(const Plan& plan, int class_id, int rank) {
   const hg::group_class& c = plan.classes[class_id];
   if (c.source == hg::class_source::self) return {rank};
   if (c.source == hg::class_source::world) {
-    members all(plan.world);
-    for (int r = 0; r < plan.world; ++r) all[r] = r;
+    members all(plan.world());
+    for (int r = 0; r < plan.world(); ++r) all[r] = r;
     return all;
   }
   const int color = plan.color(c.round, rank);
   REQUIRE(color != plan.undefined_color);
   std::vector<std::pair<int, int>> keyed;  // (key, rank) of the ranks with this colour
-  for (int r = 0; r < plan.world; ++r)
+  for (int r = 0; r < plan.world(); ++r)
     if (plan.color(c.round, r) == color) keyed.emplace_back(plan.key(r), r);
   std::sort(keyed.begin(), keyed.end());
   members out;
@@ -36,25 +36,25 @@ members simulated_group(const hg::split_plan<M>& plan, int class_id, int rank) {
   return out;
 }
 
-template <int M>
-bool holds_class(const hg::split_plan<M>& plan, int class_id, int rank) {
-  for (int m = 0; m < M; ++m)
-    for (int slot = 0; slot < hg::slot_count; ++slot)
-      if (plan.class_of[m][slot] == class_id && plan.group(m, slot, rank)) return true;
+template <class Plan>
+bool holds_class(const Plan& plan, int class_id, int rank) {
+  for (int m = 0; m < plan.module_count(); ++m)
+    for (int slot = 0; slot < plan.slot_count(); ++slot)
+      if (plan.class_of(m, slot) == class_id && plan.group(m, slot, rank)) return true;
   return false;
 }
 
-template <int M>
-void check_plan(const hg::split_plan<M>& plan, bool non_colocated) {
-  for (int rank = 0; rank < plan.world; ++rank) {
-    for (int m = 0; m < M; ++m) {
-      for (int slot = 0; slot < hg::slot_count; ++slot) {
+template <class Plan>
+void check_plan(const Plan& plan, bool non_colocated) {
+  for (int rank = 0; rank < plan.world(); ++rank) {
+    for (int m = 0; m < plan.module_count(); ++m) {
+      for (int slot = 0; slot < plan.slot_count(); ++slot) {
         CAPTURE(rank);
         CAPTURE(m);
-        CAPTURE(hg::slot_name(slot));
-        const int id = plan.class_of[m][slot];
+        CAPTURE(plan.layout.slot_name(slot));
+        const int id = plan.class_of(m, slot);
         const auto expected = plan.group(m, slot, rank);
-        if (slot >= hg::embd_slot && !plan.grids[m].language) {
+        if (!plan.layout.has_slot(m, slot)) {
           CHECK(id == -1);
           continue;
         }
@@ -71,7 +71,7 @@ void check_plan(const hg::split_plan<M>& plan, bool non_colocated) {
       }
     }
   }
-  if (non_colocated) CHECK(plan.round_count <= hg::slot_count - 1);
+  if (non_colocated) CHECK(plan.round_count <= plan.slot_count() - 1);
 }
 
 template <class Topology, hg::plan_options Options = hg::plan_options{}>
@@ -104,13 +104,45 @@ using pos_embd_first = hg::topology<
 
 }  // namespace
 
-TEST_CASE("seed: three rounds, four communicators on a language rank") {
+TEST_CASE("seed: three rounds; a language rank has 22 groups on four communicators") {
   check_topology<seed>();
   constexpr auto& plan = hg::plan_of<seed>;
   static_assert(plan.round_count == 3);
-  static_assert(plan.counts(4).groups == 14 && plan.counts(4).communicators == 4);
-  static_assert(plan.counts(7).groups == 13 && plan.counts(7).communicators == 4);
-  static_assert(plan.counts(0).groups == 12 && plan.counts(0).communicators == 3);
+  static_assert(plan.counts(4).groups == 22 && plan.counts(4).communicators == 4);
+  static_assert(plan.counts(7).groups == 21 && plan.counts(7).communicators == 4);
+  static_assert(plan.counts(0).groups == 20 && plan.counts(0).communicators == 4);  // + intra_dist_opt
+}
+
+TEST_CASE("a plan made at run time from specs equals the compile-time one") {
+  const hg::runtime_topology layout(seed::world, seed::specs);
+  const hg::split_plan<> plan(layout, {});
+  constexpr auto& fixed = hg::plan_of<seed>;
+  REQUIRE(plan.class_count == fixed.class_count);
+  CHECK(plan.round_count == fixed.round_count);
+  for (int id = 0; id < plan.class_count; ++id) {
+    CHECK(plan.classes[id].same_groups(fixed.classes[id]));
+    CHECK(plan.classes[id].round == fixed.classes[id].round);
+  }
+  for (int r = 0; r < seed::world; ++r) {
+    CHECK(plan.counts(r).groups == fixed.counts(r).groups);
+    CHECK(plan.counts(r).communicators == fixed.counts(r).communicators);
+    for (int round = 0; round < plan.round_count; ++round)
+      CHECK(plan.color(round, r) == fixed.color(round, r));
+  }
+  check_plan(plan, true);
+}
+
+TEST_CASE("a program's own kind gets a slot, a class and its groups") {
+  static constexpr hg::group_kind tp_pp = hg::make_kind("tp_pp_mine", {"tp", "pp"});
+  using mine = seed::with_kinds<tp_pp>;
+  constexpr auto& plan = hg::plan_of<mine>;
+  static_assert(mine::slot_count == hg::slot_count + 1);
+  static_assert(mine::description.slot_of(tp_pp) == hg::slot_count);
+  // On the seed's language module tp_pp is every rank of it, as mp is: no new communicator.
+  static_assert(plan.counts(4).groups == 23 && plan.counts(4).communicators == 4);
+  static_assert(plan.class_of(1, hg::slot_count) ==
+                plan.class_of(1, hg::builtin_slot(hg::group_kind::mp)));
+  check_plan(plan, true);
 }
 
 TEST_CASE("colocated modules with different factorizations") { check_topology<colocated>(); }
@@ -141,13 +173,9 @@ TEST_CASE("one-rank groups split eagerly reach every rank, also when pos_embd co
 
 TEST_CASE("a different setting for one slot splits its communicator off") {
   constexpr auto& plain = hg::plan_of<seed>;
-  constexpr hg::plan_options tagged{.settings = [] {
-    hg::slot_settings s{};
-    s[static_cast<int>(hg::group_kind::tp)] = 1;
-    return s;
-  }()};
+  constexpr hg::plan_options tagged{.tags = hg::kind_tags{}.with("tp", 1)};
   constexpr auto& with_setting = hg::plan_of<seed, tagged>;
-  // tp_cp, expt_tp and tp_ep repeat tp's members but not its setting: one more communicator.
+  // tp_cp, tp_dp, expt_tp and tp_ep repeat tp's members but not its tag: one more communicator.
   static_assert(with_setting.counts(4).communicators == plain.counts(4).communicators + 1);
   check_topology<seed, tagged>();
 }
@@ -158,10 +186,10 @@ TEST_CASE("classes merge groups that are equal wherever both exist, and only tho
   for (int m = 0; m < 3; ++m)
     for (int a = 0; a < hg::slot_count; ++a)
       for (int b = 0; b < hg::slot_count; ++b) {
-        const int ca = plan.class_of[m][a], cb = plan.class_of[m][b];
+        const int ca = plan.class_of(m, a), cb = plan.class_of(m, b);
         if (ca < 0 || cb < 0) continue;
         bool equal_where_both = true;
-        for (int r = 0; r < plan.world; ++r) {
+        for (int r = 0; r < plan.world(); ++r) {
           const auto ga = plan.group(m, a, r), gb = plan.group(m, b, r);
           if (ga && gb && !(*ga == *gb)) equal_where_both = false;
         }

@@ -22,8 +22,8 @@ void run(const boost::mpi::communicator& world, double world_connect_s, int repe
   // The module that holds this rank (the layouts are non-colocated).
   const hg::grid& g = Topology::grids[0].contains(rank) ? Topology::grids[0] : Topology::grids[1];
   std::array<int, hg::group_kind_count> colors{};
-  for (hg::group_kind kind : hg::all_group_kinds)
-    colors[static_cast<int>(kind)] = g.group_of(kind, rank).front();
+  for (int k = 0; k < hg::group_kind_count; ++k)
+    colors[k] = g.group_of(hg::all_group_kinds[k], rank).front();
 
   for (int i = 0; i < repeat; ++i) {
     std::array<MPI_Comm, hg::group_kind_count> comms{};

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <hetgrid/nccl.hpp>
-#include <hetgrid/spec_layouts.hpp>
+#include <spec_layouts.hpp>
 #include <string>
 
 #include "../bootstrap_mpi/max_over_ranks.hpp"

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <hetgrid/nccl.hpp>
-#include <hetgrid/spec_layouts.hpp>
+#include <spec_layouts.hpp>
 #include <string>
 #include <vector>
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
-#include <hetgrid/spec_layouts.hpp>
+#include <spec_layouts.hpp>
 #include <string_view>
 
 namespace mimo_step {

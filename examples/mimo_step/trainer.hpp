@@ -66,10 +66,10 @@ class trainer {
 
  private:
   static hetgrid::rank_group whole_world() {
-    return hetgrid::rank_group(0, 1, {topology::world, 1, 1, 1}, {1, 1, 1, 1});
+    return hetgrid::rank_group(0, 1, {topology::world, 1, 1, 1, 1}, {1, 1, 1, 1, 1});
   }
   channel<ops> open(Backend& backend, int module, const hetgrid::grid& g, kind k) {
-    return {backend.group(module, static_cast<int>(k)), g.group_of(k, rank_)};
+    return {backend.group(module, hetgrid::builtin_slot(k)), g.group_of(k, rank_)};
   }
 
   // --- Encoder: W1e column-parallel (rows split over tp), W2e row-parallel (columns split). ---

@@ -10,17 +10,16 @@
 #pragma once
 
 #include <cstddef>
-#include <iterator>
 #include <optional>
 #include <string_view>
 
+#include "hetgrid/detail/index_iterator.hpp"
+#include "hetgrid/detail/rules.hpp"
+#include "hetgrid/error.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/rank_group.hpp"
 
-#define HETGRID_RULE_BRIDGE_DIVISIBLE                                                   \
-  "bridge: the number of source leaders must divide the number of destination leaders " \
-  "or be divisible by it"
 
 namespace hetgrid {
 
@@ -72,11 +71,11 @@ constexpr std::string_view to_string(bridge_fan fan) { return fan == bridge_fan:
 
 namespace detail {
 
-// A leader is the tp=0, cp=0 rank of its dp replica at one pp stage; dp is the next dim after
-// tp and cp in the base view, so the leaders of a stage are evenly spaced.
+// A leader is the tp=0, gtp_remat=0, cp=0 rank of its dp replica at one pp stage; dp is the
+// next dim after them in the base view, so the leaders of a stage are evenly spaced.
 constexpr leader_set stage_leaders(const grid& g, int stage) {
-  const int tp_cp = g.tp * g.cp;
-  return {g.offset + stage * tp_cp * g.dp, tp_cp, g.dp};
+  const int below_dp = g.tp * g.gtp_remat * g.cp;
+  return {g.offset + stage * below_dp * g.dp, below_dp, g.dp};
 }
 
 constexpr bool leader_counts_divide(int s, int d) {
@@ -115,26 +114,7 @@ class transfer_list {
     return t;
   }
 
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = bridge_transfer;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = bridge_transfer;
-    constexpr iterator() = default;
-    constexpr iterator(const transfer_list* list, int index) : list_(list), index_(index) {}
-    constexpr bridge_transfer operator*() const { return (*list_)[index_]; }
-    constexpr iterator& operator++() { ++index_; return *this; }
-    constexpr iterator operator++(int) { iterator old = *this; ++index_; return old; }
-    friend constexpr bool operator==(const iterator& a, const iterator& b) {
-      return a.index_ == b.index_;
-    }
-
-   private:
-    const transfer_list* list_ = nullptr;
-    int index_ = 0;
-  };
+  using iterator = detail::index_iterator<transfer_list, bridge_transfer>;
   constexpr iterator begin() const { return iterator(this, 0); }
   constexpr iterator end() const { return iterator(this, size()); }
 
@@ -198,15 +178,17 @@ class bridge {
     return transfer_list(sources_, destinations_, false, d, sources_of(d));
   }
 
-  // The group a leader shares its replica's data with: the tp-cp group of `rank` at the source's
-  // last stage / the destination's first stage; its front() is the leader.
+  // The group a leader shares its replica's data with: the tp-gtp_remat-cp group of `rank` at
+  // the source's last stage / the destination's first stage; its front() is the leader.
+  static constexpr group_kind share_kind =
+      make_kind("bridge_share", view::base, {"tp", "gtp_remat", "cp"});
   constexpr std::optional<rank_group> source_share_group(int rank) const {
     if (!source_.contains(rank) || !source_.is_last_stage(rank)) return std::nullopt;
-    return source_.group_of(group_kind::tp_cp, rank);
+    return source_.group_of(share_kind, rank);
   }
   constexpr std::optional<rank_group> destination_share_group(int rank) const {
     if (!destination_.contains(rank) || !destination_.is_first_stage(rank)) return std::nullopt;
-    return destination_.group_of(group_kind::tp_cp, rank);
+    return destination_.group_of(share_kind, rank);
   }
 
  private:
@@ -214,9 +196,21 @@ class bridge {
   leader_set sources_, destinations_;
 };
 
-// The run-time form of the divisibility rule, for grids read from a command line.
+// The run-time form of the bridge rules (detail/rules.hpp), for grids read from a command line.
 constexpr bool bridge_divisible(const grid& source, const grid& destination) {
   return detail::leader_counts_divide(source.dp, destination.dp);
+}
+struct bridge_error {
+  error_kind kind = error_kind::none;
+  const char* words = "none";
+  constexpr explicit operator bool() const { return kind != error_kind::none; }
+};
+constexpr bridge_error check_bridge(const grid& source, const grid& destination) {
+#define HETGRID_CHECK_BRIDGE_RULE(kind, holds, words) \
+  if (!detail::holds(source.dp, destination.dp)) return {error_kind::kind, words};
+  HETGRID_BRIDGE_RULES(HETGRID_CHECK_BRIDGE_RULE)
+#undef HETGRID_CHECK_BRIDGE_RULE
+  return {};
 }
 
 namespace detail {
@@ -241,8 +235,10 @@ struct bridge_of {
                 "bridge: the destination module is not a module of the topology");
   static_assert(Source::name != Destination::name,
                 "bridge: the source and destination must be different modules");
-  static_assert(detail::leader_counts_divide(Source::dp, Destination::dp),
-                HETGRID_RULE_BRIDGE_DIVISIBLE);
+#define HETGRID_ASSERT_BRIDGE_RULE(kind, holds, words) \
+  static_assert(::hetgrid::detail::holds(Source::dp, Destination::dp), words);
+  HETGRID_BRIDGE_RULES(HETGRID_ASSERT_BRIDGE_RULE)
+#undef HETGRID_ASSERT_BRIDGE_RULE
 
   static constexpr int source_index = detail::module_index<Topology, Source>();
   static constexpr int destination_index = detail::module_index<Topology, Destination>();

@@ -1,22 +1,25 @@
 // hetgrid/grid.hpp: one module's resolved grid, a constexpr value: derived dims, the
-// coordinate <-> rank mapping of both views, and the group enumeration of SPEC section 2.
-// Every function answers for one rank or one group in O(1); nothing holds a table of the world.
+// coordinate <-> rank mapping of both views, and the group enumeration of SPEC section 2 over
+// any set of a view's dims. Every function answers for one rank or one group in O(1); nothing
+// holds a table of the world.
 #pragma once
 
 #include <array>
 #include <optional>
 #include <string_view>
 
+#include "hetgrid/detail/index_iterator.hpp"
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/rank_group.hpp"
+#include "hetgrid/view.hpp"
 
 namespace hetgrid {
 
 // A rank's coordinate in every dim of both views.
 struct rank_coords {
-  int tp = 0, cp = 0, dp = 0, pp = 0;
-  int expt_tp = 0, ep = 0, expt_dp = 0;
+  int tp = 0, gtp_remat = 0, cp = 0, dp = 0, pp = 0;
+  int expt_tp = 0, ep = 0, expt_gtp_remat = 0, expt_dp = 0;
   friend constexpr bool operator==(const rank_coords&, const rank_coords&) = default;
 };
 
@@ -26,30 +29,11 @@ class grid;
 // demand.
 class group_range {
  public:
-  constexpr group_range(const grid& g, group_kind kind) : grid_(&g), kind_(kind) {}
+  constexpr group_range(const grid& g, const group_kind& kind) : grid_(&g), kind_(kind) {}
   constexpr int size() const;
   constexpr rank_group operator[](int index) const;
 
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = rank_group;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = rank_group;
-    constexpr iterator() = default;
-    constexpr iterator(const group_range* range, int index) : range_(range), index_(index) {}
-    constexpr rank_group operator*() const { return (*range_)[index_]; }
-    constexpr iterator& operator++() { ++index_; return *this; }
-    constexpr iterator operator++(int) { iterator old = *this; ++index_; return old; }
-    friend constexpr bool operator==(const iterator& a, const iterator& b) {
-      return a.index_ == b.index_;
-    }
-
-   private:
-    const group_range* range_ = nullptr;
-    int index_ = 0;
-  };
+  using iterator = detail::index_iterator<group_range, rank_group>;
   constexpr iterator begin() const { return iterator(this, 0); }
   constexpr iterator end() const { return iterator(this, size()); }
 
@@ -60,87 +44,105 @@ class group_range {
 
 class grid {
  public:
-  // @pre check_module(spec) == error_kind::none
+  using dims_array = std::array<int, view_dim_count>;
+
+  // Any spec gives a grid without overflow or a division by zero; its groups mean something
+  // only when check_module(spec) == error_kind::none.
   constexpr explicit grid(const grid_spec& spec)
       : ranks(spec.ranks),
         tp(spec.tp),
         cp(spec.cp),
         pp(spec.pp),
+        gtp_remat(spec.gtp_remat),
         ep(spec.ep),
         expt_tp(spec.resolved_expt_tp()),
+        expt_gtp_remat(spec.expt_gtp_remat),
         offset(spec.offset),
         language(spec.language),
-        dp(safe_div(spec.ranks, spec.tp * spec.cp * spec.pp)),
-        expt_dp(safe_div(spec.ranks, spec.resolved_expt_tp() * spec.ep * spec.pp)),
+        dp(quotient(spec.ranks, detail::dense_product(spec))),
+        expt_dp(quotient(spec.ranks, detail::expert_product(spec))),
         size(spec.ranks),
         spec_(spec) {}
 
   constexpr const grid_spec& spec() const { return spec_; }
   constexpr std::string_view name() const { return spec_.name_view(); }
 
-  // Sizes of a view's dims, fastest first, and their strides in the module's local index.
-  constexpr std::array<int, 4> sizes(view v) const {
-    return v == view::base ? std::array<int, 4>{tp, cp, dp, pp}
-                           : std::array<int, 4>{expt_tp, ep, expt_dp, pp};
+  // Sizes of a view's dims, fastest first (view.hpp's order), and their strides in the module's
+  // local index.
+  constexpr dims_array sizes(view v) const {
+    return v == view::base ? dims_array{tp, gtp_remat, cp, dp, pp}
+                           : dims_array{expt_tp, ep, expt_gtp_remat, expt_dp, pp};
   }
-  constexpr std::array<int, 4> strides(view v) const {
-    const auto s = sizes(v);
-    return {1, s[0], s[0] * s[1], s[0] * s[1] * s[2]};
+  constexpr dims_array strides(view v) const {
+    const dims_array s = sizes(v);
+    dims_array st{};
+    int stride = 1;
+    for (int i = 0; i < view_dim_count; ++i) {
+      st[i] = stride;
+      stride *= s[i];
+    }
+    return st;
   }
 
-  constexpr bool contains(int rank) const { return rank >= offset && rank < offset + ranks; }
+  constexpr bool contains(int rank) const {
+    return rank >= offset && static_cast<long long>(rank) < static_cast<long long>(offset) + ranks;
+  }
 
   // @pre contains(rank)
   constexpr rank_coords coords(int rank) const {
-    const auto b = local_coords(view::base, rank - offset);
-    const auto e = local_coords(view::expert, rank - offset);
-    return {b[0], b[1], b[2], b[3], e[0], e[1], e[2]};
+    const dims_array b = local_coords(view::base, rank - offset);
+    const dims_array e = local_coords(view::expert, rank - offset);
+    return {b[0], b[1], b[2], b[3], b[4], e[0], e[1], e[2], e[3]};
   }
   constexpr bool is_first_stage(int rank) const { return coords(rank).pp == 0; }
   constexpr bool is_last_stage(int rank) const { return coords(rank).pp == pp - 1; }
 
-  constexpr int group_size(group_kind kind) const {
-    const auto s = sizes(view_of(kind));
+  constexpr int group_size(const group_kind& kind) const {
+    const dims_array s = sizes(kind.in_view);
     int n = 1;
-    for (int i = 0; i < 4; ++i)
-      if (dims_of(kind) >> i & 1u) n *= s[i];
+    for (int i = 0; i < view_dim_count; ++i)
+      if (kind.dims >> i & 1u) n *= s[i];
     return n;
   }
-  constexpr int group_count(group_kind kind) const { return ranks / group_size(kind); }
+  constexpr int group_count(const group_kind& kind) const { return ranks / group_size(kind); }
 
   // The group of `kind` that holds `rank`; rank's position in it is .index_of(rank).
   // @pre contains(rank)
-  constexpr rank_group group_of(group_kind kind, int rank) const {
-    const view v = view_of(kind);
-    const auto c = local_coords(v, rank - offset);
-    const auto st = strides(v);
+  constexpr rank_group group_of(const group_kind& kind, int rank) const {
+    const dims_array c = local_coords(kind.in_view, rank - offset);
+    const dims_array st = strides(kind.in_view);
     int first = offset;
-    for (int i = 0; i < 4; ++i)
-      if (!(dims_of(kind) >> i & 1u)) first += c[i] * st[i];
+    for (int i = 0; i < view_dim_count; ++i)
+      if (!(kind.dims >> i & 1u)) first += c[i] * st[i];
     return spanned(kind, first);
   }
 
   // The index-th group of `kind` in SPEC order. @pre 0 <= index < group_count(kind)
-  constexpr rank_group group(group_kind kind, int index) const {
-    const view v = view_of(kind);
-    const auto s = sizes(v);
-    const auto st = strides(v);
+  constexpr rank_group group(const group_kind& kind, int index) const {
+    const dims_array s = sizes(kind.in_view);
+    const dims_array st = strides(kind.in_view);
     int first = offset;
-    for (int i = 0; i < 4; ++i) {  // the index is mixed-radix over the dims outside the group
-      if (dims_of(kind) >> i & 1u) continue;
+    for (int i = 0; i < view_dim_count; ++i) {  // mixed-radix over the dims outside the group
+      if (kind.dims >> i & 1u) continue;
       first += (index % s[i]) * st[i];
       index /= s[i];
     }
     return spanned(kind, first);
   }
-  constexpr group_range groups(group_kind kind) const { return group_range(*this, kind); }
+  constexpr group_range groups(const group_kind& kind) const { return group_range(*this, kind); }
+
+  // HyperCommGrid.get_rank_enum(dims): the groups over any dims of one view, e.g.
+  // g.rank_enum({"tp", "dp"}). Dims of no view, or of both, are not a constant expression.
+  constexpr group_range rank_enum(std::initializer_list<std::string_view> dims) const {
+    return groups(make_kind("rank_enum", dims));
+  }
 
   // The language embedding groups of pp group P: embd = [P.first, P.last] (one rank if
   // pp == 1), pos_embd = [P.first]. A rank holds them only when it is a member.
   constexpr rank_group embd_group_at(int pp_group_index) const {
     const rank_group p = group(group_kind::pp, pp_group_index);
     if (pp == 1) return rank_group::single(p.front());
-    return rank_group(p.front(), 1, {2, 1, 1, 1}, {p.back() - p.front(), 1, 1, 1});
+    return rank_group(p.front(), 1, {2, 1, 1, 1, 1}, {p.back() - p.front(), 1, 1, 1, 1});
   }
   constexpr rank_group pos_embd_group_at(int pp_group_index) const {
     return rank_group::single(group(group_kind::pp, pp_group_index).front());
@@ -155,28 +157,43 @@ class grid {
     if (!language || !contains(rank) || coords(rank).pp != 0) return std::nullopt;
     return pos_embd_group_at(pp_group_index(rank));
   }
-  // The group of a slot (group_kind.hpp's numbering) that holds `rank`, if any.
-  constexpr std::optional<rank_group> slot_group(int slot, int rank) const {
-    if (slot == embd_slot) return embd_group(rank);
-    if (slot == pos_embd_slot) return pos_embd_group(rank);
+
+  // The group of a slot's kind (group_kind.hpp: a kind, or an embedding marker) that holds
+  // `rank`, if any.
+  constexpr std::optional<rank_group> slot_group(const group_kind& slot, int rank) const {
+    if (slot == embd_kind) return embd_group(rank);
+    if (slot == pos_embd_kind) return pos_embd_group(rank);
     if (!contains(rank)) return std::nullopt;
-    return group_of(static_cast<group_kind>(slot), rank);
+    return group_of(slot, rank);
+  }
+  // The same, by a built-in slot's number (group_kind.hpp: a built-in kind's row, embd_slot,
+  // pos_embd_slot).
+  constexpr std::optional<rank_group> slot_group(int slot, int rank) const {
+    return slot_group(builtin_slots[slot], rank);
+  }
+  // The first group of a slot's kind: what every group of it looks like, shifted.
+  constexpr rank_group first_slot_group(const group_kind& slot) const {
+    if (slot == embd_kind) return embd_group_at(0);
+    if (slot == pos_embd_kind) return pos_embd_group_at(0);
+    return group(slot, 0);
   }
   constexpr int pp_group_index(int rank) const { return (rank - offset) % (ranks / pp); }
 
   // The fields of the spec, resolved, and the derived dims (SPEC section 1).
-  int ranks, tp, cp, pp, ep, expt_tp, offset;
+  int ranks, tp, cp, pp, gtp_remat, ep, expt_tp, expt_gtp_remat, offset;
   bool language;
   int dp, expt_dp;
   int size;  // = ranks, as HyperCommGrid.size
 
  private:
-  static constexpr int safe_div(int a, int b) { return b > 0 ? a / b : 0; }
+  static constexpr int quotient(int a, long long b) {
+    return b > 0 && a >= 0 ? static_cast<int>(a / b) : 0;
+  }
 
-  constexpr std::array<int, 4> local_coords(view v, int local) const {
-    const auto s = sizes(v);
-    std::array<int, 4> c{};
-    for (int i = 0; i < 4; ++i) {
+  constexpr dims_array local_coords(view v, int local) const {
+    const dims_array s = sizes(v);
+    dims_array c{};
+    for (int i = 0; i < view_dim_count; ++i) {
       c[i] = local % s[i];
       local /= s[i];
     }
@@ -184,14 +201,13 @@ class grid {
   }
 
   // The group of `kind` whose smallest member is `first`.
-  constexpr rank_group spanned(group_kind kind, int first) const {
-    const view v = view_of(kind);
-    const auto s = sizes(v);
-    const auto st = strides(v);
-    std::array<int, 4> shape{1, 1, 1, 1}, stride{1, 1, 1, 1};
+  constexpr rank_group spanned(const group_kind& kind, int first) const {
+    const dims_array s = sizes(kind.in_view);
+    const dims_array st = strides(kind.in_view);
+    std::array<int, rank_group::max_dims> shape{1, 1, 1, 1, 1}, stride{1, 1, 1, 1, 1};
     int dims = 0;
-    for (int i = 0; i < 4; ++i) {
-      if (!(dims_of(kind) >> i & 1u) || s[i] == 1) continue;  // a dim of size 1 adds nothing
+    for (int i = 0; i < view_dim_count; ++i) {
+      if (!(kind.dims >> i & 1u) || s[i] == 1) continue;  // a dim of size 1 adds nothing
       shape[dims] = s[i];
       stride[dims] = st[i];
       ++dims;

@@ -1,7 +1,9 @@
 // hetgrid/grid_spec.hpp: one module's factorization and placement, as a literal value
-// (SPEC section 1), and the checks of the rules that concern one module alone.
+// (SPEC section 1), and the predicates of the rules that concern one module alone.
 #pragma once
 
+#include <climits>
+#include <initializer_list>
 #include <string_view>
 
 #include "hetgrid/detail/rules.hpp"
@@ -19,8 +21,10 @@ struct grid_spec {
   int tp = 1;
   int cp = 1;
   int pp = 1;
+  int gtp_remat = 1;
   int ep = 1;
-  int expt_tp = 0;  // 0: same as tp, as in Megatron-LM
+  int expt_tp = 0;  // 0: same as tp, as in the seed's Megatron-LM
+  int expt_gtp_remat = 1;
   int offset = 0;
   bool language = false;
 
@@ -30,20 +34,38 @@ struct grid_spec {
 
 namespace detail {
 
-// Each check returns true when its rule holds; the per-module checks never divide by zero.
-constexpr bool sizes_positive(const grid_spec& s) {
-  return s.ranks >= 1 && s.tp >= 1 && s.cp >= 1 && s.pp >= 1 && s.ep >= 1 &&
-         s.resolved_expt_tp() >= 1 && s.offset >= 0 && s.name[0] != '\0';
+// The product of sizes, in 64 bits and saturated: a product that does not fit is simply larger
+// than any rank count, so the divisibility rules reject it instead of overflowing.
+constexpr long long saturating_product(std::initializer_list<int> sizes) {
+  constexpr long long cap = 1LL << 62;
+  long long product = 1;
+  for (int s : sizes) {
+    if (s <= 0) return 0;
+    product = product > cap / s ? cap : product * s;
+  }
+  return product;
 }
 
-constexpr bool dense_divisible(const grid_spec& s) {
-  return !sizes_positive(s) || s.ranks % (s.tp * s.cp * s.pp) == 0;
+constexpr long long dense_product(const grid_spec& s) {
+  return saturating_product({s.tp, s.gtp_remat, s.cp, s.pp});
+}
+constexpr long long expert_product(const grid_spec& s) {
+  return saturating_product({s.resolved_expt_tp(), s.ep, s.expt_gtp_remat, s.pp});
 }
 
-constexpr bool expert_divisible(const grid_spec& s) {
-  return !sizes_positive(s) || s.ranks % (s.resolved_expt_tp() * s.ep * s.pp) == 0;
+// Each predicate is true when its rule holds (detail/rules.hpp); none divides by zero or
+// overflows, whatever the spec holds.
+constexpr bool sizes_positive(const grid_spec& s, int = 0) {
+  return s.ranks >= 1 && s.tp >= 1 && s.cp >= 1 && s.pp >= 1 && s.gtp_remat >= 1 && s.ep >= 1 &&
+         s.resolved_expt_tp() >= 1 && s.expt_gtp_remat >= 1 && s.offset >= 0 &&
+         s.name[0] != '\0';
 }
-
+constexpr bool dense_divisible(const grid_spec& s, int = 0) {
+  return !sizes_positive(s) || s.ranks % dense_product(s) == 0;
+}
+constexpr bool expert_divisible(const grid_spec& s, int = 0) {
+  return !sizes_positive(s) || s.ranks % expert_product(s) == 0;
+}
 constexpr bool fits_world(const grid_spec& s, int world) {
   return static_cast<long long>(s.offset) + s.ranks <= world;
 }

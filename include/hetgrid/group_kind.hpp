@@ -1,90 +1,217 @@
-// hetgrid/group_kind.hpp: the group kinds of SPEC section 2, the view each lives in, and the
-// dims of that view each one spans.
+// hetgrid/group_kind.hpp: a group kind is data, one row of a table: its name, its view and the
+// set of that view's dims it spans (SPEC section 2). Enumeration, split plan, communicators and
+// every output follow from the rows; nothing depends on where a row sits.
+//
+// Adding a built-in kind is one row in builtin_kinds (and, for a named accessor, one line in
+// group_kind and one in process_groups). A program adds kinds of its own with make_kind() and
+// topology<...>::with_kinds<...> (topology.hpp), without editing hetgrid.
 #pragma once
 
 #include <array>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string_view>
+
+#include "hetgrid/view.hpp"
 
 namespace hetgrid {
 
-// A view is an ordered list of four dims, first = fastest varying.
-enum class view { base, expert };  // base: tp, cp, dp, pp; expert: expt_tp, ep, expt_dp, pp
+inline constexpr int max_kind_name_length = 31;
 
-enum class group_kind : int {
-  tp,
-  cp,
-  pp,
-  dp,
-  dp_cp,
-  tp_cp,
-  mp,
-  ep,
-  expt_tp,
-  expt_dp,
-  tp_ep,
-  tp_ep_pp,
-  intra_dp_cp = dp_cp,      // Megatron-LM's alias
-  intra_expt_dp = expt_dp,  // Megatron-LM's alias
+// A structural type, so that a kind can be a template argument.
+struct group_kind {
+  char name[max_kind_name_length + 1]{};
+  view in_view = view::base;
+  dim_mask dims = 0;
+
+  constexpr std::string_view name_view() const { return std::string_view(name); }
+  friend constexpr bool operator==(const group_kind&, const group_kind&) = default;
+
+  // The built-in kinds by name: group_kind::tp, ... (defined below, from the table).
+  static const group_kind tp, gtp_remat, cp, pp, dp, dp_cp, dp_cp_gtp_remat, tp_cp, tp_dp,
+      tp_dp_cp, mp, intra_dist_opt, ep, expt_tp, expt_gtp_remat, expt_dp, expt_dp_gtp_remat,
+      tp_ep, tp_ep_pp, tp_ep_pp_with_egtp_remat;
+  static const group_kind intra_dp_cp, intra_expt_dp;  // Megatron-LM's aliases
 };
 
-inline constexpr int group_kind_count = 12;
+namespace detail {
 
-inline constexpr std::array<group_kind, group_kind_count> all_group_kinds = {
-    group_kind::tp,      group_kind::cp,      group_kind::pp,      group_kind::dp,
-    group_kind::dp_cp,   group_kind::tp_cp,   group_kind::mp,      group_kind::ep,
-    group_kind::expt_tp, group_kind::expt_dp, group_kind::tp_ep,   group_kind::tp_ep_pp};
+// Not constexpr-evaluable on purpose: reaching it in a constant expression stops the build
+// with this function's name in the diagnostic.
+inline void kind_error_unknown_dim() {}
+inline void kind_error_dim_twice() {}
+inline void kind_error_views_mixed() {}
+inline void kind_error_bad_name() {}
 
-constexpr std::string_view to_string(group_kind kind) {
-  constexpr std::array<std::string_view, group_kind_count> names = {
-      "tp", "cp", "pp", "dp", "dp_cp", "tp_cp", "mp", "ep", "expt_tp", "expt_dp", "tp_ep",
-      "tp_ep_pp"};
-  return names[static_cast<int>(kind)];
+constexpr dim_mask mask_of(view v, std::initializer_list<std::string_view> dims) {
+  dim_mask mask = 0;
+  for (std::string_view dim : dims) {
+    const std::optional<int> i = dim_index(v, dim);
+    if (!i) kind_error_unknown_dim();
+    else if (mask >> *i & 1u) kind_error_dim_twice();
+    else mask |= 1u << *i;
+  }
+  return mask;
 }
 
-// Accepts the aliases too; nullopt for an unknown name.
+}  // namespace detail
+
+// A kind over some dims of one view, e.g. make_kind("tp_pp", view::base, {"tp", "pp"}).
+constexpr group_kind make_kind(std::string_view name, view v,
+                               std::initializer_list<std::string_view> dims) {
+  group_kind kind;
+  if (name.empty() || name.size() > max_kind_name_length) detail::kind_error_bad_name();
+  for (std::size_t i = 0; i < name.size() && i < max_kind_name_length; ++i) kind.name[i] = name[i];
+  kind.in_view = v;
+  kind.dims = detail::mask_of(v, dims);
+  return kind;
+}
+
+// The view that dims belong to, as HyperCommGrid picks it: pp alone or with base dims is the
+// base view, any expert dim makes it the expert view; nullopt for an unknown dim or a mix.
+constexpr std::optional<view> view_of_dims(std::initializer_list<std::string_view> dims) {
+  bool base = false, expert = false;
+  for (std::string_view dim : dims) {
+    const bool in_base = dim_index(view::base, dim).has_value();
+    const bool in_expert = dim_index(view::expert, dim).has_value();
+    if (!in_base && !in_expert) return std::nullopt;
+    if (in_base && !in_expert) base = true;
+    if (in_expert && !in_base) expert = true;
+  }
+  if (base && expert) return std::nullopt;
+  return expert ? view::expert : view::base;
+}
+
+// A kind whose view follows from its dims: make_kind("tp_pp", {"tp", "pp"}).
+constexpr group_kind make_kind(std::string_view name, std::initializer_list<std::string_view> dims) {
+  const std::optional<view> v = view_of_dims(dims);
+  if (!v) detail::kind_error_views_mixed();
+  return make_kind(name, v.value_or(view::base), dims);
+}
+
+// The reference's twenty kinds, in its ProcessGroupCollection names (SPEC section 2).
+inline constexpr std::array<group_kind, 20> builtin_kinds = {
+    make_kind("tp", view::base, {"tp"}),
+    make_kind("gtp_remat", view::base, {"gtp_remat"}),
+    make_kind("cp", view::base, {"cp"}),
+    make_kind("pp", view::base, {"pp"}),
+    make_kind("dp", view::base, {"dp"}),
+    make_kind("dp_cp", view::base, {"dp", "cp"}),
+    make_kind("dp_cp_gtp_remat", view::base, {"gtp_remat", "dp", "cp"}),
+    make_kind("tp_cp", view::base, {"tp", "cp"}),
+    make_kind("tp_dp", view::base, {"tp", "gtp_remat", "dp"}),
+    make_kind("tp_dp_cp", view::base, {"tp", "gtp_remat", "dp", "cp"}),
+    make_kind("mp", view::base, {"tp", "gtp_remat", "pp"}),
+    make_kind("intra_dist_opt", view::base, {"tp", "gtp_remat", "cp", "dp", "pp"}),
+    make_kind("ep", view::expert, {"ep"}),
+    make_kind("expt_tp", view::expert, {"expt_tp"}),
+    make_kind("expt_gtp_remat", view::expert, {"expt_gtp_remat"}),
+    make_kind("expt_dp", view::expert, {"expt_dp"}),
+    make_kind("expt_dp_gtp_remat", view::expert, {"expt_gtp_remat", "expt_dp"}),
+    make_kind("tp_ep", view::expert, {"expt_tp", "ep"}),
+    make_kind("tp_ep_pp", view::expert, {"expt_tp", "ep", "pp"}),
+    make_kind("tp_ep_pp_with_egtp_remat", view::expert, {"expt_tp", "ep", "expt_gtp_remat", "pp"}),
+};
+
+inline constexpr int group_kind_count = static_cast<int>(builtin_kinds.size());
+inline constexpr const std::array<group_kind, group_kind_count>& all_group_kinds = builtin_kinds;
+
+// The position of a kind in a table of kinds, or -1.
+template <std::size_t N>
+constexpr int index_of(const std::array<group_kind, N>& kinds, const group_kind& kind) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (kinds[i] == kind) return static_cast<int>(i);
+  return -1;
+}
+
+namespace detail {
+// A built-in row by name; a name that is no row is not a constant expression.
+constexpr group_kind builtin(std::string_view name) {
+  for (const group_kind& kind : builtin_kinds)
+    if (kind.name_view() == name) return kind;
+  kind_error_bad_name();
+  return {};
+}
+}  // namespace detail
+
+inline constexpr group_kind group_kind::tp = detail::builtin("tp");
+inline constexpr group_kind group_kind::gtp_remat = detail::builtin("gtp_remat");
+inline constexpr group_kind group_kind::cp = detail::builtin("cp");
+inline constexpr group_kind group_kind::pp = detail::builtin("pp");
+inline constexpr group_kind group_kind::dp = detail::builtin("dp");
+inline constexpr group_kind group_kind::dp_cp = detail::builtin("dp_cp");
+inline constexpr group_kind group_kind::dp_cp_gtp_remat = detail::builtin("dp_cp_gtp_remat");
+inline constexpr group_kind group_kind::tp_cp = detail::builtin("tp_cp");
+inline constexpr group_kind group_kind::tp_dp = detail::builtin("tp_dp");
+inline constexpr group_kind group_kind::tp_dp_cp = detail::builtin("tp_dp_cp");
+inline constexpr group_kind group_kind::mp = detail::builtin("mp");
+inline constexpr group_kind group_kind::intra_dist_opt = detail::builtin("intra_dist_opt");
+inline constexpr group_kind group_kind::ep = detail::builtin("ep");
+inline constexpr group_kind group_kind::expt_tp = detail::builtin("expt_tp");
+inline constexpr group_kind group_kind::expt_gtp_remat = detail::builtin("expt_gtp_remat");
+inline constexpr group_kind group_kind::expt_dp = detail::builtin("expt_dp");
+inline constexpr group_kind group_kind::expt_dp_gtp_remat = detail::builtin("expt_dp_gtp_remat");
+inline constexpr group_kind group_kind::tp_ep = detail::builtin("tp_ep");
+inline constexpr group_kind group_kind::tp_ep_pp = detail::builtin("tp_ep_pp");
+inline constexpr group_kind group_kind::tp_ep_pp_with_egtp_remat =
+    detail::builtin("tp_ep_pp_with_egtp_remat");
+inline constexpr group_kind group_kind::intra_dp_cp = group_kind::dp_cp;
+inline constexpr group_kind group_kind::intra_expt_dp = group_kind::expt_dp;
+
+constexpr std::string_view to_string(const group_kind& kind) { return kind.name_view(); }
+constexpr view view_of(const group_kind& kind) { return kind.in_view; }
+constexpr dim_mask dims_of(const group_kind& kind) { return kind.dims; }
+
+// A built-in kind by name, aliases included; nullopt for an unknown name.
 constexpr std::optional<group_kind> group_kind_from_string(std::string_view name) {
-  for (group_kind kind : all_group_kinds)
-    if (to_string(kind) == name) return kind;
+  for (const group_kind& kind : builtin_kinds)
+    if (kind.name_view() == name) return kind;
   if (name == "intra_dp_cp") return group_kind::dp_cp;
   if (name == "intra_expt_dp") return group_kind::expt_dp;
   return std::nullopt;
 }
 
-constexpr view view_of(group_kind kind) {
-  return static_cast<int>(kind) >= static_cast<int>(group_kind::ep) ? view::expert : view::base;
-}
+// A slot is one group a module can give a rank: the built-in kinds (slot = row), the language
+// module's two embedding groups, then the kinds a program adds (topology::with_kinds). A slot
+// list is an array of kinds; the embedding slots hold these two markers, whose groups
+// grid::slot_group computes by SPEC's embedding rule, not by their dims.
+inline constexpr group_kind embd_kind = make_kind("embd", view::base, {"pp"});
+inline constexpr group_kind pos_embd_kind = make_kind("pos_embd", view::base, {"pp"});
 
-// Bit i set: the group spans dim i of its view (base: tp=0, cp=1, dp=2, pp=3;
-// expert: expt_tp=0, ep=1, expt_dp=2, pp=3).
-constexpr unsigned dims_of(group_kind kind) {
-  switch (kind) {
-    case group_kind::tp: return 0b0001;
-    case group_kind::cp: return 0b0010;
-    case group_kind::pp: return 0b1000;
-    case group_kind::dp: return 0b0100;
-    case group_kind::dp_cp: return 0b0110;
-    case group_kind::tp_cp: return 0b0011;
-    case group_kind::mp: return 0b1001;
-    case group_kind::ep: return 0b0010;
-    case group_kind::expt_tp: return 0b0001;
-    case group_kind::expt_dp: return 0b0100;
-    case group_kind::tp_ep: return 0b0011;
-    case group_kind::tp_ep_pp: return 0b1011;
-  }
-  return 0;
-}
-
-// A slot is one group a module can give a rank: the twelve kinds (slot = kind's value), then the
-// language module's embedding groups.
 inline constexpr int embd_slot = group_kind_count;
 inline constexpr int pos_embd_slot = group_kind_count + 1;
-inline constexpr int slot_count = group_kind_count + 2;
+inline constexpr int slot_count = group_kind_count + 2;  // without a program's own kinds
 
-constexpr std::string_view slot_name(int slot) {
-  if (slot == embd_slot) return "embd";
-  if (slot == pos_embd_slot) return "pos_embd";
-  return to_string(static_cast<group_kind>(slot));
+// The slot list of an instantiation: the built-in kinds, embd, pos_embd, then `extra`.
+template <std::size_t Extra>
+constexpr std::array<group_kind, slot_count + Extra> make_slots(
+    const std::array<group_kind, Extra>& extra) {
+  std::array<group_kind, slot_count + Extra> slots{};
+  for (int i = 0; i < group_kind_count; ++i) slots[i] = builtin_kinds[i];
+  slots[embd_slot] = embd_kind;
+  slots[pos_embd_slot] = pos_embd_kind;
+  std::size_t next = slot_count;
+  for (const group_kind& kind : extra) slots[next++] = kind;
+  return slots;
+}
+inline constexpr std::array<group_kind, slot_count> builtin_slots =
+    make_slots(std::array<group_kind, 0>{});
+
+constexpr std::string_view slot_name(int slot) { return builtin_slots[slot].name_view(); }
+// The built-in slot of a built-in kind (its row), or -1.
+constexpr int builtin_slot(const group_kind& kind) { return index_of(builtin_kinds, kind); }
+
+// Why a program's own kind cannot join a slot list, or nullptr where it can.
+constexpr const char* extra_kind_problem(std::span<const group_kind> slots,
+                                         const group_kind& kind) {
+  if (kind.name[0] == '\0') return "a kind needs a name";
+  if (kind.dims == 0 || kind.dims >> view_dim_count) return "a kind needs dims of its view";
+  if (kind.name_view() == "intra_dp_cp" || kind.name_view() == "intra_expt_dp")
+    return "a kind may not take an alias's name";
+  for (const group_kind& s : slots)
+    if (s.name_view() == kind.name_view()) return "kind names must be distinct";
+  return nullptr;
 }
 
 }  // namespace hetgrid

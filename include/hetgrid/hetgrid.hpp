@@ -1,9 +1,11 @@
 // hetgrid/hetgrid.hpp: the compile-time core (standard library and Boost.Hana only).
-// The run-time instantiators live in hetgrid/mpi.hpp and hetgrid/nccl.hpp.
+// The run-time backends live in hetgrid/mpi.hpp and hetgrid/nccl.hpp; the contract is
+// docs/CONTRACT.md.
 #pragma once
 
 #include "hetgrid/bridge.hpp"
 #include "hetgrid/error.hpp"
+#include "hetgrid/executor.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/group_kind.hpp"
@@ -13,3 +15,5 @@
 #include "hetgrid/rank_role.hpp"
 #include "hetgrid/split_plan.hpp"
 #include "hetgrid/topology.hpp"
+#include "hetgrid/topology_description.hpp"
+#include "hetgrid/view.hpp"

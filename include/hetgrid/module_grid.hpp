@@ -3,9 +3,11 @@
 // names the module.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
+#include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/grid_spec.hpp"
 
@@ -13,36 +15,42 @@ namespace hetgrid {
 
 template <grid_spec Spec>
 struct module_grid {
-  static_assert(detail::sizes_positive(Spec), HETGRID_RULE_POSITIVE);
-  static_assert(detail::dense_divisible(Spec), HETGRID_RULE_DIVISIBLE_DENSE);
-  static_assert(detail::expert_divisible(Spec), HETGRID_RULE_DIVISIBLE_EXPERT);
+#define HETGRID_ASSERT_MODULE_RULE(kind, holds, words) \
+  static_assert(::hetgrid::detail::holds(Spec), words);
+  HETGRID_MODULE_RULES(HETGRID_ASSERT_MODULE_RULE)
+#undef HETGRID_ASSERT_MODULE_RULE
 
   static constexpr grid_spec spec = Spec;
   static constexpr grid value{Spec};
 
   static constexpr std::string_view name = spec.name_view();
   static constexpr int ranks = value.ranks, tp = value.tp, cp = value.cp, pp = value.pp,
-                       ep = value.ep, expt_tp = value.expt_tp, offset = value.offset,
+                       gtp_remat = value.gtp_remat, ep = value.ep, expt_tp = value.expt_tp,
+                       expt_gtp_remat = value.expt_gtp_remat, offset = value.offset,
                        dp = value.dp, expt_dp = value.expt_dp, size = value.size;
   static constexpr bool language = value.language;
 
   // Both views put pp slowest with the same stride, so a pp group is the same rank set in
   // either: the pp groups agree across the views.
-  static_assert(value.strides(view::base)[3] == value.strides(view::expert)[3] &&
-                    value.sizes(view::base)[3] == value.sizes(view::expert)[3],
+  static_assert(value.strides(view::base)[pp_dim] == value.strides(view::expert)[pp_dim] &&
+                    value.sizes(view::base)[pp_dim] == value.sizes(view::expert)[pp_dim],
                 "pp: the base and expert views must give the same pp groups");
 
   static constexpr bool contains(int rank) { return value.contains(rank); }
   static constexpr rank_coords coords(int rank) { return value.coords(rank); }
-  static constexpr rank_group group_of(group_kind kind, int rank) {
+  static constexpr rank_group group_of(const group_kind& kind, int rank) {
     return value.group_of(kind, rank);
   }
-  static constexpr int index_in_group(group_kind kind, int rank) {
+  static constexpr int index_in_group(const group_kind& kind, int rank) {
     return value.group_of(kind, rank).index_of(rank);
   }
-  static constexpr group_range groups(group_kind kind) { return value.groups(kind); }
-  static constexpr int group_size(group_kind kind) { return value.group_size(kind); }
-  static constexpr int group_count(group_kind kind) { return value.group_count(kind); }
+  static constexpr group_range groups(const group_kind& kind) { return value.groups(kind); }
+  // The groups over any dims of one view, as HyperCommGrid.get_rank_enum: rank_enum({"tp", "dp"}).
+  static constexpr group_range rank_enum(std::initializer_list<std::string_view> dims) {
+    return value.rank_enum(dims);
+  }
+  static constexpr int group_size(const group_kind& kind) { return value.group_size(kind); }
+  static constexpr int group_count(const group_kind& kind) { return value.group_count(kind); }
   static constexpr std::optional<rank_group> embd_group(int rank) { return value.embd_group(rank); }
   static constexpr std::optional<rank_group> pos_embd_group(int rank) {
     return value.pos_embd_group(rank);

@@ -1,45 +1,101 @@
 // hetgrid/process_groups.hpp: the collections a rank receives, for any communicator type
-// (boost::mpi::communicator, nccl.hpp's handle): one module's groups (the seed's
-// ProcessGroupCollection) and all modules of a rank (MultiModuleProcessGroupCollection).
+// (boost::mpi::communicator, nccl's group_comm, a test's record): one module's groups (the
+// seed's ProcessGroupCollection) and all modules of a rank (MultiModuleProcessGroupCollection).
 #pragma once
 
 #include <array>
 #include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "hetgrid/group_kind.hpp"
-#include "hetgrid/rank_group.hpp"
-#include "hetgrid/split_plan.hpp"
 
 namespace hetgrid {
 
+// One module's communicators, one per kind of the layout's slot list, in an array; the built-in
+// kinds also by name (g.tp, g.pp, ...), and any kind, a program's own included, by g[kind].
 template <class Comm>
-struct process_groups {
-  Comm tp, cp, pp, dp, dp_cp, tp_cp, mp, ep, expt_tp, expt_dp, tp_ep, tp_ep_pp;
-  std::optional<Comm> embd, pos_embd;  // the language module's, on the ranks that hold them
+class process_groups {
+ public:
+  explicit process_groups(std::span<const group_kind> slots = builtin_slots)
+      : slots_(slots), comms_(slots.size()) {}
+  process_groups(const process_groups& other)
+      : embd(other.embd), pos_embd(other.pos_embd), slots_(other.slots_), comms_(other.comms_) {}
+  process_groups(process_groups&& other) noexcept
+      : embd(std::move(other.embd)), pos_embd(std::move(other.pos_embd)), slots_(other.slots_),
+        comms_(std::move(other.comms_)) {}
+  // The named members keep referring to this object's own array.
+  process_groups& operator=(process_groups other) noexcept {
+    embd = std::move(other.embd);
+    pos_embd = std::move(other.pos_embd);
+    slots_ = other.slots_;
+    comms_.swap(other.comms_);
+    return *this;
+  }
+
+  // The communicator of a kind. Throws std::out_of_range for a kind the layout does not build.
+  const Comm& operator[](const group_kind& kind) const { return comms_[index_of(kind)]; }
+  Comm& operator[](const group_kind& kind) { return comms_[index_of(kind)]; }
+
+  // The communicator of a slot (group_kind.hpp's numbering), or null where the rank has none.
+  const Comm* slot(int s) const {
+    if (s == embd_slot) return embd ? &*embd : nullptr;
+    if (s == pos_embd_slot) return pos_embd ? &*pos_embd : nullptr;
+    return &comms_[s];
+  }
+  // Sets a slot's communicator (the executor's side).
+  void set_slot(int s, Comm comm) {
+    if (s == embd_slot) embd = std::move(comm);
+    else if (s == pos_embd_slot) pos_embd = std::move(comm);
+    else comms_[s] = std::move(comm);
+  }
+  std::span<const group_kind> slots() const { return slots_; }
 
   const Comm& intra_dp_cp() const { return dp_cp; }
   const Comm& intra_expt_dp() const { return expt_dp; }
 
-  const Comm& operator[](group_kind kind) const { return this->*kind_member(kind); }
-  Comm& operator[](group_kind kind) { return this->*kind_member(kind); }
-
-  // The communicator of a slot (group_kind.hpp), or null where the rank has none.
-  const Comm* slot(int s) const {
-    if (s == embd_slot) return embd ? &*embd : nullptr;
-    if (s == pos_embd_slot) return pos_embd ? &*pos_embd : nullptr;
-    return &(*this)[static_cast<group_kind>(s)];
-  }
+  std::optional<Comm> embd, pos_embd;  // the language module's, on the ranks that hold them
 
  private:
-  static constexpr Comm process_groups::*kind_member(group_kind kind) {
-    constexpr std::array<Comm process_groups::*, group_kind_count> members = {
-        &process_groups::tp,      &process_groups::cp,      &process_groups::pp,
-        &process_groups::dp,      &process_groups::dp_cp,   &process_groups::tp_cp,
-        &process_groups::mp,      &process_groups::ep,      &process_groups::expt_tp,
-        &process_groups::expt_dp, &process_groups::tp_ep,   &process_groups::tp_ep_pp};
-    return members[static_cast<int>(kind)];
+  std::span<const group_kind> slots_;
+  std::vector<Comm> comms_;  // one per slot; the embedding slots' entries stay unused
+
+  std::size_t index_of(const group_kind& kind) const {
+    for (std::size_t s = 0; s < slots_.size(); ++s)
+      if (slots_[s] == kind && kind != embd_kind && kind != pos_embd_kind) return s;
+    throw std::out_of_range("hetgrid: this layout builds no '" + std::string(kind.name_view()) +
+                            "' groups");
   }
+  Comm& builtin(const group_kind& kind) { return comms_[static_cast<std::size_t>(
+      ::hetgrid::index_of(builtin_kinds, kind))]; }  // built-in kinds lead every slot list
+
+ public:
+  // The built-in kinds as members, one line each (default member initializers, so that every
+  // constructor binds them to this object's array).
+  Comm& tp = builtin(group_kind::tp);
+  Comm& gtp_remat = builtin(group_kind::gtp_remat);
+  Comm& cp = builtin(group_kind::cp);
+  Comm& pp = builtin(group_kind::pp);
+  Comm& dp = builtin(group_kind::dp);
+  Comm& dp_cp = builtin(group_kind::dp_cp);
+  Comm& dp_cp_gtp_remat = builtin(group_kind::dp_cp_gtp_remat);
+  Comm& tp_cp = builtin(group_kind::tp_cp);
+  Comm& tp_dp = builtin(group_kind::tp_dp);
+  Comm& tp_dp_cp = builtin(group_kind::tp_dp_cp);
+  Comm& mp = builtin(group_kind::mp);
+  Comm& intra_dist_opt = builtin(group_kind::intra_dist_opt);
+  Comm& ep = builtin(group_kind::ep);
+  Comm& expt_tp = builtin(group_kind::expt_tp);
+  Comm& expt_gtp_remat = builtin(group_kind::expt_gtp_remat);
+  Comm& expt_dp = builtin(group_kind::expt_dp);
+  Comm& expt_dp_gtp_remat = builtin(group_kind::expt_dp_gtp_remat);
+  Comm& tp_ep = builtin(group_kind::tp_ep);
+  Comm& tp_ep_pp = builtin(group_kind::tp_ep_pp);
+  Comm& tp_ep_pp_with_egtp_remat = builtin(group_kind::tp_ep_pp_with_egtp_remat);
 };
 
 // Every module of the topology, present only where it holds this rank.
@@ -52,7 +108,7 @@ struct multi_module_groups {
   // Null on a rank that the language module does not hold.
   const process_groups<Comm>* language() const { return module(language_index); }
   const process_groups<Comm>* module(int index) const {
-    return modules[index] ? &*modules[index] : nullptr;
+    return index >= 0 && modules[index] ? &*modules[index] : nullptr;
   }
   const process_groups<Comm>* module(std::string_view name) const {
     for (int i = 0; i < ModuleCount; ++i)
@@ -61,35 +117,4 @@ struct multi_module_groups {
   }
 };
 
-namespace detail {
-
-// The collections of one rank, from a plan: comm_of(class id, group) gives the communicator
-// of a group the rank is in. Both instantiators fill theirs with it.
-template <class Comm, int ModuleCount, class CommOf>
-multi_module_groups<Comm, ModuleCount> collect_groups(const split_plan<ModuleCount>& plan,
-                                                      int language_index, int rank,
-                                                      CommOf comm_of) {
-  multi_module_groups<Comm, ModuleCount> out;
-  out.language_index = language_index;
-  for (int m = 0; m < ModuleCount; ++m) {
-    out.names[m] = plan.grids[m].name();
-    if (!plan.grids[m].contains(rank)) continue;
-    auto& collection = out.modules[m].emplace();
-    for (int slot = 0; slot < slot_count; ++slot) {
-      const int id = plan.class_of[m][slot];
-      const std::optional<rank_group> group = id >= 0 ? plan.group(m, slot, rank) : std::nullopt;
-      if (!group) continue;
-      Comm comm = comm_of(id, *group);
-      if (slot == embd_slot)
-        collection.embd = std::move(comm);
-      else if (slot == pos_embd_slot)
-        collection.pos_embd = std::move(comm);
-      else
-        collection[static_cast<group_kind>(slot)] = std::move(comm);
-    }
-  }
-  return out;
-}
-
-}  // namespace detail
 }  // namespace hetgrid

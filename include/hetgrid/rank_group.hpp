@@ -3,14 +3,15 @@
 #pragma once
 
 #include <array>
-#include <cstddef>
-#include <iterator>
+
+#include "hetgrid/detail/index_iterator.hpp"
+#include "hetgrid/view.hpp"
 
 namespace hetgrid {
 
 class rank_group {
  public:
-  static constexpr int max_dims = 4;
+  static constexpr int max_dims = view_dim_count;
 
   constexpr rank_group() = default;
   // @pre strides increase with i and stride[i+1] >= shape[i] * stride[i] (members ascending).
@@ -39,16 +40,16 @@ class rank_group {
 
   // Position of `rank` in the group (its rank in the communicator), or -1 if not a member.
   constexpr int index_of(int rank) const {
-    int rest = rank - base_;
+    long long rest = static_cast<long long>(rank) - base_;
     if (rest < 0) return -1;
-    int index = 0, scale = 1;
+    int index = 0;
     for (int d = dims_ - 1; d >= 0; --d) {
-      int c = rest / stride_[d];
+      const long long c = rest / stride_[d];
       if (c >= shape_[d]) return -1;
       rest -= c * stride_[d];
-      scale = 1;
+      int scale = 1;
       for (int e = 0; e < d; ++e) scale *= shape_[e];
-      index += c * scale;
+      index += static_cast<int>(c) * scale;
     }
     return rest == 0 ? index : -1;
   }
@@ -63,26 +64,7 @@ class rank_group {
     return true;
   }
 
-  class iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = int;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = int;
-    constexpr iterator() = default;
-    constexpr iterator(const rank_group* group, int index) : group_(group), index_(index) {}
-    constexpr int operator*() const { return (*group_)[index_]; }
-    constexpr iterator& operator++() { ++index_; return *this; }
-    constexpr iterator operator++(int) { iterator old = *this; ++index_; return old; }
-    friend constexpr bool operator==(const iterator& a, const iterator& b) {
-      return a.index_ == b.index_;
-    }
-
-   private:
-    const rank_group* group_ = nullptr;
-    int index_ = 0;
-  };
+  using iterator = detail::index_iterator<rank_group, int>;
   constexpr iterator begin() const { return iterator(this, 0); }
   constexpr iterator end() const { return iterator(this, size()); }
 

@@ -1,15 +1,20 @@
 // hetgrid/topology.hpp: a whole job's layout as a type, topology<World, Modules...>. Every rule
-// of SPEC section 1 is a static_assert here or in module_grid; none grows with World.
+// of SPEC section 1 is a static_assert here or in module_grid, generated from the rule table
+// (detail/rules.hpp); none grows with World. A program adds kinds of its own with
+// topology<...>::with_kinds<make_kind(...), ...>.
 #pragma once
 
 #include <array>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
+#include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid.hpp"
+#include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
 #include "hetgrid/module_grid.hpp"
 #include "hetgrid/rank_role.hpp"
+#include "hetgrid/topology_description.hpp"
 
 namespace hetgrid {
 
@@ -18,15 +23,27 @@ namespace detail {
 // A class of its own so that the compiler names the module whose span does not fit.
 template <int World, class Module>
 struct module_fits_world {
-  static_assert(fits_world(Module::spec, World), HETGRID_RULE_WORLD);
+#define HETGRID_ASSERT_MODULE_WORLD_RULE(kind, holds, words) \
+  static_assert(::hetgrid::detail::holds(Module::spec, World), words);
+  HETGRID_MODULE_WORLD_RULES(HETGRID_ASSERT_MODULE_WORLD_RULE)
+#undef HETGRID_ASSERT_MODULE_WORLD_RULE
   static constexpr bool value = true;
 };
 
-template <std::size_t N>
-constexpr int language_index(const std::array<grid_spec, N>& specs) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (specs[i].language) return static_cast<int>(i);
-  return -1;
+// Each of a program's own kinds fits the slots before it (group_kind.hpp's extra_kind_problem).
+template <std::size_t N, std::array<group_kind, N> Slots, group_kind... Extra>
+constexpr bool extra_kinds_fit() {
+  std::array<group_kind, N + sizeof...(Extra)> all{};
+  for (std::size_t i = 0; i < N; ++i) all[i] = Slots[i];
+  const std::array<group_kind, sizeof...(Extra)> extra{Extra...};
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    std::array<group_kind, N + sizeof...(Extra)> before{};
+    for (std::size_t j = 0; j < N + i; ++j) before[j] = j < N ? Slots[j] : extra[j - N];
+    if (extra_kind_problem(std::span<const group_kind>(before.data(), N + i), extra[i]) !=
+        nullptr)
+      return false;
+  }
+  return true;
 }
 
 }  // namespace detail
@@ -37,24 +54,50 @@ struct topology {
   static constexpr int module_count = sizeof...(Modules);
   static constexpr std::array<grid_spec, module_count> specs{Modules::spec...};
   static constexpr std::array<grid, module_count> grids{Modules::value...};
-  // The modules as a compile-time collection, for hana::for_each and friends.
+  // The modules as a compile-time collection, for hana::for_each over their types.
   static constexpr auto modules = boost::hana::tuple_t<Modules...>;
 
-  static_assert(module_count >= 1, HETGRID_RULE_NAMES_EMPTY);
-  static_assert(detail::language_count(specs) == 1, HETGRID_RULE_LANGUAGE);
-  static_assert(detail::names_distinct(specs), HETGRID_RULE_NAMES_DISTINCT);
-  static_assert(World >= 1, HETGRID_RULE_WORLD_POSITIVE);
+#define HETGRID_ASSERT_TOPOLOGY_RULE(kind, holds, words) \
+  static_assert(::hetgrid::detail::holds(World, specs), words);
+  HETGRID_TOPOLOGY_RULES_FIRST(HETGRID_ASSERT_TOPOLOGY_RULE)
   static_assert((detail::module_fits_world<World, Modules>::value && ...));
-  static_assert(detail::spans_disjoint_or_equal(specs), HETGRID_RULE_DISJOINT);
-  static_assert(detail::spans_cover(World, specs), HETGRID_RULE_PARTITION);
+  HETGRID_TOPOLOGY_RULES_LAST(HETGRID_ASSERT_TOPOLOGY_RULE)
+#undef HETGRID_ASSERT_TOPOLOGY_RULE
 
   static constexpr ::hetgrid::layout layout = layout_of(specs);
-  static constexpr int language_index = detail::language_index(specs);
+
+  // The groups this layout builds: the built-in kinds and the embeddings (group_kind.hpp).
+  static constexpr std::array<group_kind, ::hetgrid::slot_count> slots = builtin_slots;
+  static constexpr int slot_count = ::hetgrid::slot_count;
+  static constexpr topology_description<module_count, ::hetgrid::slot_count> description{
+      World, grids, slots};
+  static constexpr int language_index = description.language_index;
 
   // Which modules hold `rank`, and its stage in each. @pre 0 <= rank < world
   static constexpr rank_role<module_count> role(int rank) {
     return make_rank_role<module_count>(grids, language_index, rank);
   }
+
+  // The same layout with kinds of the program's own, built like the built-in ones:
+  //   constexpr auto tp_pp = hg::make_kind("tp_pp", {"tp", "pp"});
+  //   using mine = mimo::with_kinds<tp_pp>;   hg::mpi::rank_groups<mine> g(world);  g[tp_pp]
+  template <group_kind... Extra>
+  struct with_kinds;
+};
+
+template <int World, class... Modules>
+template <group_kind... Extra>
+struct topology<World, Modules...>::with_kinds : topology<World, Modules...> {
+  static_assert(sizeof...(Extra) >= 1, "kind: with_kinds needs at least one kind");
+  static_assert(detail::extra_kinds_fit<::hetgrid::slot_count, builtin_slots, Extra...>(),
+                "kind: a program's own kind needs a name, dims of its view (at least one), and a "
+                "name that no built-in kind, alias, embd, pos_embd or earlier kind of its own has");
+
+  static constexpr std::array<group_kind, ::hetgrid::slot_count + sizeof...(Extra)> slots =
+      make_slots(std::array<group_kind, sizeof...(Extra)>{Extra...});
+  static constexpr int slot_count = static_cast<int>(slots.size());
+  static constexpr topology_description<sizeof...(Modules), slots.size()> description{
+      World, topology::grids, slots};
 };
 
 }  // namespace hetgrid

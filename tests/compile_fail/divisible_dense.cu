@@ -1,5 +1,5 @@
 // Rule 2 under nvcc: 6 ranks do not factor into tp = 4.
-// expect-error: divisible: ranks must be divisible by tp*cp*pp (dense factorization)
+// expect-error: divisible: ranks must be divisible by tp*gtp_remat*cp*pp (dense factorization)
 // expect-re[NVIDIA]: instantiation of class "hetgrid::module_grid<Spec> \[with Spec=hetgrid::grid_spec\{\{'i', 'm', 'a', 'g', 'e', 's', '\\000'
 #include <hetgrid/hetgrid.hpp>
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
-#include <hetgrid/spec_layouts.hpp>
+#include <spec_layouts.hpp>
 
 namespace layouts {
 namespace hg = hetgrid;
@@ -28,5 +28,13 @@ using moe16 = hg::topology<
                                       .expt_tp = 1}>,
     hg::module_grid<hg::grid_spec{.name = "language", .ranks = 12, .tp = 2, .pp = 3, .ep = 2,
                                   .expt_tp = 2, .offset = 4, .language = true}>>;
+
+// Sixteen ranks with GTP weight sharding in both views.
+using gtp16 = hg::topology<
+    16, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 8, .tp = 2, .gtp_remat = 2,
+                                      .expt_tp = 1, .expt_gtp_remat = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 8, .tp = 2, .pp = 2,
+                                  .gtp_remat = 2, .ep = 2, .expt_tp = 1, .expt_gtp_remat = 2,
+                                  .offset = 8, .language = true}>>;
 
 }  // namespace layouts

@@ -34,10 +34,10 @@ void check_membership(const hg::mpi::rank_groups<Topology>& groups) {
     const auto* collection = groups.modules().module(m);
     REQUIRE((collection != nullptr) == g.contains(rank));
     if (!collection) continue;
-    for (int slot = 0; slot < hg::slot_count; ++slot) {
+    for (int slot = 0; slot < Topology::slot_count; ++slot) {
       CAPTURE(g.name());
-      CAPTURE(hg::slot_name(slot));
-      const std::optional<hg::rank_group> expected = g.slot_group(slot, rank);
+      CAPTURE(Topology::description.slot_name(slot));
+      const std::optional<hg::rank_group> expected = Topology::description.group(m, slot, rank);
       const boost::mpi::communicator* comm = collection->slot(slot);
       REQUIRE((comm != nullptr) == expected.has_value());
       if (!expected) continue;
@@ -67,8 +67,8 @@ void check_layout_under_mpi() {
   {
     hg::mpi::rank_groups<Topology> groups(world());
     CHECK(comm_counters::splits == groups.split_calls());
-    // At most one split per slot; the twelve kinds and embd (pos_embd never needs one).
-    CHECK(groups.split_calls() <= hg::slot_count - 1);
+    // At most one split per slot; pos_embd never needs one.
+    CHECK(groups.split_calls() <= Topology::slot_count - 1);
     check_membership(groups);
   }
   CHECK(comm_counters::freed == comm_counters::created);
@@ -82,8 +82,8 @@ TEST_CASE("seed layout: membership, counts, embedding groups") {
   hg::mpi::rank_groups<layouts::seed> groups(world());
   const int rank = world().rank();
   if (rank >= 4) {
-    // SPEC section 3: a language rank has 14 (first stage) or 13 groups, on 4 communicators.
-    CHECK(groups.group_count() == (rank < 6 ? 14 : 13));
+    // SPEC section 3: a language rank has 22 (first stage) or 21 groups, on 4 communicators.
+    CHECK(groups.group_count() == (rank < 6 ? 22 : 21));
     CHECK(groups.communicator_count() == 4);
     CHECK(groups.language()->embd.has_value());
     CHECK(groups.language()->pos_embd.has_value() == (rank < 6));
@@ -97,9 +97,33 @@ TEST_CASE("seed layout: membership, counts, embedding groups") {
   CHECK(groups.split_calls() == 3);
 }
 
+TEST_CASE("a program's own kind gets communicators like the built-in ones") {
+  static constexpr hg::group_kind tp_dp_pp = hg::make_kind("tp_dp_pp", {"tp", "dp", "pp"});
+  static constexpr hg::group_kind expert_pp = hg::make_kind("expert_pp", {"expt_dp", "pp"});
+  using mine = layouts::moe16::with_kinds<tp_dp_pp, expert_pp>;
+  if (world().size() != mine::world) return;
+  check_layout_under_mpi<mine>();
+  hg::mpi::rank_groups<mine> groups(world());
+  const int rank = world().rank();
+  for (int m = 0; m < mine::module_count; ++m) {
+    const auto* collection = groups.modules().module(m);
+    if (!collection) continue;
+    const hg::rank_group want = mine::grids[m].group_of(tp_dp_pp, rank);
+    std::vector<int> members;
+    boost::mpi::all_gather((*collection)[tp_dp_pp], rank, members);
+    CHECK(members == std::vector<int>(want.begin(), want.end()));
+    CHECK((*collection)[expert_pp].size() == mine::grids[m].group_of(expert_pp, rank).size());
+    // The built-in kinds keep their names and members.
+    CHECK(collection->tp.size() == mine::grids[m].tp);
+  }
+}
+
 TEST_CASE("colocated layout with differing factorizations") { check_layout_under_mpi<layouts::colocated>(); }
 TEST_CASE("MoE layout") { check_layout_under_mpi<layouts::moe>(); }
 TEST_CASE("sixteen ranks, pp = 3") { check_layout_under_mpi<layouts::moe16>(); }
+TEST_CASE("sixteen ranks with gtp_remat and expt_gtp_remat") {
+  check_layout_under_mpi<layouts::gtp16>();
+}
 
 TEST_CASE("a group of the whole job is the job's communicator") {
   using whole = hg::topology<8, hg::module_grid<hg::grid_spec{

@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <hetgrid/nccl.hpp>
-#include <hetgrid/spec_layouts.hpp>
+#include <spec_layouts.hpp>
 #include <set>
 
 #include "gpu_check.hpp"

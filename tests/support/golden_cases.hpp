@@ -34,8 +34,10 @@ inline grid_spec spec_of(const json& module) {
   spec.tp = module.value("tp", spec.tp);
   spec.cp = module.value("cp", spec.cp);
   spec.pp = module.value("pp", spec.pp);
+  spec.gtp_remat = module.value("gtp_remat", spec.gtp_remat);
   spec.ep = module.value("ep", spec.ep);
   spec.expt_tp = module.value("expt_tp", spec.expt_tp);
+  spec.expt_gtp_remat = module.value("expt_gtp_remat", spec.expt_gtp_remat);
   spec.offset = module.value("offset", spec.offset);
   spec.language = module.value("language", false);
   return spec;
@@ -52,7 +54,8 @@ inline std::vector<grid_spec> specs_of(const json& c) {
 inline std::string module_arg(const json& module) {
   std::string text = module.at("name").get<std::string>() + ":";
   bool first = true;
-  for (const char* key : {"ranks", "tp", "cp", "pp", "ep", "expt_tp", "offset"}) {
+  for (const char* key : {"ranks", "tp", "cp", "pp", "gtp_remat", "ep", "expt_tp",
+                          "expt_gtp_remat", "offset"}) {
     if (!module.contains(key)) continue;
     if (!first) text += ',';
     text.append(key).append("=").append(std::to_string(module.at(key).get<int>()));

@@ -1,7 +1,8 @@
-// hetgrid/nccl/rank_groups.hpp: the NCCL instantiator. Executes the same split plan as the MPI
-// one: one ncclCommSplit of the world communicator per plan round (a rank with nothing to gain
-// from a round passes NCCL_SPLIT_NOCOLOR), the world communicator itself for groups of the whole
-// job, and, by default, a communicator made locally and only on first use for a group of one.
+// hetgrid/nccl/rank_groups.hpp: the NCCL instantiator: executor.hpp's executor over an NCCL
+// backend: one ncclCommSplit of the world communicator per plan round (a rank with nothing to
+// gain from a round passes NCCL_SPLIT_NOCOLOR), the world communicator itself for groups of the
+// whole job, and, by default, a communicator made locally and only on first use for a group of
+// one.
 #pragma once
 
 #include <array>
@@ -11,7 +12,7 @@
 #include <string_view>
 
 #include "hetgrid/hetgrid.hpp"
-#include "hetgrid/mpi.hpp"
+#include "hetgrid/executor.hpp"
 #include "hetgrid/nccl/bootstrap.hpp"
 #include "hetgrid/nccl/comm.hpp"
 #include "hetgrid/nccl/settings.hpp"
@@ -78,102 +79,124 @@ class group_comm {
   int size_ = 0;
 };
 
-template <class Topology, settings_table Settings = settings_table{},
-          build_options Options = build_options{}>
-class rank_groups {
-  static constexpr plan_options plan_options_of{
-      Options.reuse_world, Options.singleton_policy == singletons::eager_split, Settings.of_slot};
-
+// The NCCL backend of the executor: ncclCommSplit of the world communicator as the split
+// primitive, the world communicator itself for whole-job groups, a lazily made local
+// communicator for groups of one. Each class gets a comm_slot (communicator, stream, settings).
+class backend {
  public:
-  static constexpr auto& plan = plan_of<Topology, plan_options_of>;
-  static constexpr int module_count = Topology::module_count;
+  using handle = std::unique_ptr<detail::comm_slot>;
+  using communicator = group_comm;
 
-  rank_groups(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
-              double timeout_s = 60.0)
-      : rank_(mpi_world.rank()) {
-    check_world_size(mpi_world.size(), Topology::world);
+  backend(int mpi_ranks, int rank, ncclComm_t nccl_world, const settings_table& settings,
+          double timeout_s)
+      : mpi_ranks_(mpi_ranks), rank_(rank), world_(nccl_world), settings_(settings),
+        timeout_s_(timeout_s), deadline_(detail::deadline_after(timeout_s)) {
     int nccl_ranks = 0;
     detail::check(ncclCommCount(nccl_world, &nccl_ranks), "ncclCommCount(world)");
-    check_world_size(nccl_ranks, Topology::world);
-
-    for (int id = 0; id < plan.class_count; ++id) {
-      if (!holds(id)) continue;
-      const group_class& c = plan.classes[id];
-      auto slot = std::make_unique<detail::comm_slot>();
-      slot->settings = Settings.entries[c.setting];
-      slot->name = "hetgrid:" + std::string(Topology::grids[c.module].name()) + ":" +
-                   std::string(slot_name(c.slot));
-      slot->timeout_s = timeout_s;
-      slot->lazy = c.source == class_source::self;
-      if (c.source == class_source::world) slot->comm = nccl_world;
-      slot->stream = owned_stream(detail::stream_priority(slot->settings.high_priority));
-      by_class_[id] = std::move(slot);
-    }
-
-    const auto deadline = detail::deadline_after(timeout_s);
-    for (int round = 0; round < plan.round_count; ++round) {
-      const int color = plan.color(round, rank_);
-      const int id = plan.class_in_round(round, rank_);
-      detail::comm_slot* slot = id >= 0 ? by_class_[id].get() : nullptr;
-      ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
-                                                slot ? slot->name.c_str() : "hetgrid:none");
-      ncclComm_t child = nullptr;
-      const std::string what = slot ? slot->name : "split round " + std::to_string(round);
-      detail::check(ncclCommSplit(nccl_world,
-                                  color == plan.undefined_color ? NCCL_SPLIT_NOCOLOR : color,
-                                  plan.key(rank_), &child, &config),
-                    "ncclCommSplit(" + what + ")");
-      // A non-blocking split may fill in the child only as the parent's part completes.
-      detail::await_ready(nccl_world, deadline, "world (splitting " + what + ")", timeout_s,
-                          false);  // the world communicator is the bootstrap's
-      detail::await_ready(child, deadline, what, timeout_s);
-      if (color != plan.undefined_color && child == nullptr)
-        throw error(ncclInternalError, "nccl: ncclCommSplit(" + what + ") gave no communicator");
-      if (slot == nullptr) {  // cannot happen with a consistent plan; never leak it
-        owned_comm stray(child);
-        continue;
-      }
-      slot->owned = owned_comm(child);
-      slot->comm = child;
-    }
-    groups_ = hetgrid::detail::collect_groups<group_comm>(
-        plan, Topology::language_index, rank_, [&](int id, const rank_group& group) {
-          return group_comm(by_class_[id].get(), group.index_of(rank_), group.size());
-        });
+    if (nccl_ranks != mpi_ranks)
+      throw error(ncclInvalidArgument, "nccl: the world communicator has " +
+                                           std::to_string(nccl_ranks) + " ranks, MPI has " +
+                                           std::to_string(mpi_ranks));
   }
+
+  int size() const { return mpi_ranks_; }
+  int rank() const { return rank_; }
+
+  handle split(const class_request* request, int color, int key) {
+    handle slot = request ? make_slot(*request) : nullptr;
+    const std::string what = slot ? slot->name : "a split round";
+    ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
+                                              slot ? slot->name.c_str() : "hetgrid:none");
+    ncclComm_t child = nullptr;
+    detail::check(ncclCommSplit(world_, color < 0 ? NCCL_SPLIT_NOCOLOR : color, key, &child,
+                                &config),
+                  "ncclCommSplit(" + what + ")");
+    // A non-blocking split may fill in the child only as the parent's part completes.
+    detail::await_ready(world_, deadline_, "world (splitting " + what + ")", timeout_s_,
+                        false);  // the world communicator is the bootstrap's
+    detail::await_ready(child, deadline_, what, timeout_s_);
+    if (color >= 0 && child == nullptr)
+      throw error(ncclInternalError, "nccl: ncclCommSplit(" + what + ") gave no communicator");
+    if (!slot) {  // cannot happen with a consistent plan; never leak it
+      owned_comm stray(child);
+      return nullptr;
+    }
+    slot->owned = owned_comm(child);
+    slot->comm = child;
+    return slot;
+  }
+  handle self(const class_request& request) {
+    handle slot = make_slot(request);
+    slot->lazy = true;
+    return slot;
+  }
+  handle world(const class_request& request) {
+    handle slot = make_slot(request);
+    slot->comm = world_;
+    return slot;
+  }
+  communicator group(handle& slot, const rank_group& g) {
+    return group_comm(slot.get(), g.index_of(rank_), g.size());
+  }
+
+ private:
+  handle make_slot(const class_request& request) const {
+    auto slot = std::make_unique<detail::comm_slot>();
+    slot->settings = settings_.of_tag(request.tag);
+    slot->name = "hetgrid:" + std::string(request.module_name) + ":" +
+                 std::string(request.slot_name);
+    slot->timeout_s = timeout_s_;
+    slot->stream = owned_stream(detail::stream_priority(slot->settings.high_priority));
+    return slot;
+  }
+
+  int mpi_ranks_, rank_;
+  ncclComm_t world_;
+  settings_table settings_;
+  double timeout_s_;
+  detail::clock::time_point deadline_;
+};
+static_assert(split_backend<backend>);
+
+namespace detail {
+constexpr plan_options nccl_plan_options(const settings_table& settings,
+                                         const build_options& options) {
+  return {options.reuse_world, options.singleton_policy == singletons::eager_split,
+          settings.tags};
+}
+}  // namespace detail
+
+template <class Topology, settings_table Settings = settings_table{},
+          build_options Options = build_options{}>
+class rank_groups
+    : public plan_executor<backend, plan_of<Topology, detail::nccl_plan_options(Settings, Options)>,
+                           Topology> {
+  using base = plan_executor<backend,
+                             plan_of<Topology, detail::nccl_plan_options(Settings, Options)>,
+                             Topology>;
+
+ public:
+  // The world size is checked (by the executor) before anything collective happens.
+  rank_groups(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
+              double timeout_s = 60.0)
+      : base(make_backend(mpi_world, nccl_world, timeout_s)) {}
 
   rank_groups(const bootstrap& boot, double timeout_s = 60.0)
       : rank_groups(boot.mpi_world(), boot.nccl_world(), timeout_s) {}
 
-  const multi_module_groups<group_comm, module_count>& modules() const { return groups_; }
-  const process_groups<group_comm>* language() const { return groups_.language(); }
-  const process_groups<group_comm>* module(std::string_view name) const {
-    return groups_.module(name);
-  }
-  rank_role<module_count> role() const { return Topology::role(rank_); }
-
-  int group_count() const { return plan.counts(rank_).groups; }
-  // Distinct (members, settings) pairs among this rank's groups.
-  int communicator_count() const { return plan.counts(rank_).communicators; }
   // Communicators this object has made so far (lazy ones count once asked for; the world's not).
   int created_count() const {
     int n = 0;
-    for (const auto& slot : by_class_) n += slot && slot->owned ? 1 : 0;
+    for (const auto& slot : this->handles()) n += slot && *slot && (*slot)->owned ? 1 : 0;
     return n;
   }
-  static constexpr int split_calls() { return plan.round_count; }
 
  private:
-  bool holds(int id) const {
-    for (int m = 0; m < module_count; ++m)
-      for (int s = 0; s < slot_count; ++s)
-        if (plan.class_of[m][s] == id && plan.group(m, s, rank_)) return true;
-    return false;
+  static backend make_backend(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
+                              double timeout_s) {
+    check_world_size(mpi_world.size(), Topology::world);
+    return backend(mpi_world.size(), mpi_world.rank(), nccl_world, Settings, timeout_s);
   }
-
-  int rank_;
-  std::array<std::unique_ptr<detail::comm_slot>, plan.max_classes> by_class_{};
-  multi_module_groups<group_comm, module_count> groups_;
 };
 
 }  // namespace hetgrid::nccl

@@ -25,14 +25,17 @@ struct comm_settings {
   friend constexpr bool operator==(const comm_settings&, const comm_settings&) = default;
 };
 
+// The table hands the neutral plan only an opaque tag per slot (split_plan.hpp's kind_tags):
+// the entry's index. Groups with equal members but different entries get different
+// communicators.
 struct settings_table {
   static constexpr int max_entries = 8;
   std::array<comm_settings, max_entries> entries{};
   int entry_count = 1;
-  slot_settings of_slot{};
+  kind_tags tags{};  // slot name -> entry; a slot not named uses entry 0
 
-  // The table with `slot` (a group_kind's value, embd_slot or pos_embd_slot) set to `s`.
-  constexpr settings_table with_slot(int slot, comm_settings s) const {
+  // The table with the slot named `slot` (a kind's name, "embd" or "pos_embd") set to `s`.
+  constexpr settings_table with_name(std::string_view slot, comm_settings s) const {
     settings_table t = *this;
     int entry = 0;
     while (entry < t.entry_count && !(t.entries[entry] == s)) ++entry;
@@ -40,13 +43,19 @@ struct settings_table {
       if (t.entry_count == max_entries) throw "settings_table: more than 8 distinct settings";
       t.entries[t.entry_count++] = s;
     }
-    t.of_slot[slot] = entry;
+    t.tags = t.tags.with(slot, entry);
     return t;
   }
-  constexpr settings_table with(group_kind kind, comm_settings s) const {
-    return with_slot(static_cast<int>(kind), s);
+  // Any kind, a program's own included.
+  constexpr settings_table with(const group_kind& kind, comm_settings s) const {
+    return with_name(kind.name_view(), s);
   }
-  constexpr const comm_settings& of(int slot) const { return entries[of_slot[slot]]; }
+  // A built-in slot by number (a built-in kind's row, embd_slot or pos_embd_slot).
+  constexpr settings_table with_slot(int slot, comm_settings s) const {
+    return with_name(slot_name(slot), s);
+  }
+  constexpr const comm_settings& of(std::string_view slot) const { return entries[tags.of(slot)]; }
+  constexpr const comm_settings& of_tag(int tag) const { return entries[tag]; }
 };
 
 // How a rank gets a communicator for a group of one rank.

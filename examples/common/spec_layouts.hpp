@@ -1,9 +1,9 @@
-// hetgrid/spec_layouts.hpp: the layouts SPEC section 4 names, for the main job, the tests and
+// spec_layouts.hpp (not part of the library): the layouts docs/CONTRACT.md names, for the main job, the tests and
 // the benchmarks: each holds its two modules and its topology.
 #pragma once
 
-#include "hetgrid/module_grid.hpp"
-#include "hetgrid/topology.hpp"
+#include <hetgrid/module_grid.hpp>
+#include <hetgrid/topology.hpp>
 
 namespace hetgrid::layouts {
 
@@ -23,7 +23,7 @@ struct pair {
   using topology = ::hetgrid::topology<2, images, language>;
 };
 
-// One GPU: both modules colocated on rank 0, every dim 1 (26 groups, all {0}).
+// One GPU: both modules colocated on rank 0, every dim 1 (44 groups, all {0}).
 struct solo {
   using images = module_grid<grid_spec{.name = "images", .ranks = 1}>;
   using language = module_grid<grid_spec{.name = "language", .ranks = 1, .language = true}>;

@@ -1,0 +1,113 @@
+// hetgrid/topology_description.hpp: a whole layout as one value: the world, the module grids,
+// the language module and the slot list (group_kind.hpp). As std::mdspan keeps static and
+// dynamic extents in one type, the counts are either fixed (what topology<> holds, a constexpr
+// value) or std::dynamic_extent (built at run time from specs read from a command line, and
+// checked by the same rules). The split plan, the inspect tool and the tests all read this.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "hetgrid/grid.hpp"
+#include "hetgrid/group_kind.hpp"
+#include "hetgrid/layout_check.hpp"
+
+namespace hetgrid {
+
+inline constexpr std::size_t dynamic_count = std::dynamic_extent;
+
+namespace detail {
+
+// Fixed counts hold a std::array, dynamic ones a std::vector.
+template <class T, std::size_t N>
+struct storage_of {
+  using type = std::array<T, N>;
+  static constexpr type make(std::size_t) { return type{}; }
+};
+template <class T>
+struct storage_of<T, dynamic_count> {
+  using type = std::vector<T>;
+  static type make(std::size_t n) { return type(n); }
+};
+template <class T, std::size_t N>
+using storage = typename storage_of<T, N>::type;
+
+constexpr int language_index(std::span<const grid> grids) {
+  for (std::size_t i = 0; i < grids.size(); ++i)
+    if (grids[i].language) return static_cast<int>(i);
+  return -1;
+}
+
+template <class Grids>
+constexpr bool all_grids_equal_span(const Grids& grids) {
+  for (const grid& g : grids)
+    if (g.offset != grids[0].offset || g.ranks != grids[0].ranks) return false;
+  return true;
+}
+
+}  // namespace detail
+
+template <std::size_t ModuleCount = dynamic_count, std::size_t SlotCount = dynamic_count>
+struct topology_description {
+  static constexpr bool fixed = ModuleCount != dynamic_count;
+
+  int world = 0;
+  detail::storage<grid, ModuleCount> grids;
+  detail::storage<group_kind, SlotCount> slots;
+  int language_index = -1;
+  ::hetgrid::layout layout = layout::colocated;
+
+  // A compile-time topology's: its rules were checked by static_assert.
+  constexpr topology_description(int world_size, const std::array<grid, ModuleCount>& module_grids,
+                                 const std::array<group_kind, SlotCount>& slot_kinds)
+    requires(ModuleCount != dynamic_count && SlotCount != dynamic_count)
+      : world(world_size), grids(module_grids), slots(slot_kinds),
+        language_index(detail::language_index(module_grids)),
+        layout(detail::all_grids_equal_span(module_grids) ? layout::colocated
+                                                          : layout::non_colocated) {}
+
+  // Specs read at run time: checked here, with the rules' words (throws topology_error).
+  // The slots are the built-in ones unless a program passes its own list (make_slots).
+  topology_description(int world_size, std::span<const grid_spec> specs,
+                       std::span<const group_kind> slot_kinds = builtin_slots)
+    requires(ModuleCount == dynamic_count && SlotCount == dynamic_count)
+      : world(world_size), slots(slot_kinds.begin(), slot_kinds.end()) {
+    validate_layout(world_size, specs);
+    grids.reserve(specs.size());
+    for (const grid_spec& s : specs) grids.emplace_back(s);
+    language_index = detail::language_index(grids);
+    layout = layout_of(specs);
+  }
+
+  constexpr int module_count() const { return static_cast<int>(grids.size()); }
+  constexpr int slot_count() const { return static_cast<int>(slots.size()); }
+  constexpr std::string_view slot_name(int slot) const { return slots[slot].name_view(); }
+  // The slot of a kind, or -1 where this layout does not build it.
+  constexpr int slot_of(const group_kind& kind) const {
+    for (int s = 0; s < slot_count(); ++s)
+      if (slots[s] == kind) return s;
+    return -1;
+  }
+  // The module of a name, or -1.
+  constexpr int module_index(std::string_view name) const {
+    for (int m = 0; m < module_count(); ++m)
+      if (grids[m].name() == name) return m;
+    return -1;
+  }
+  // The group of module m's slot that holds `rank`, if any.
+  constexpr std::optional<rank_group> group(int module, int slot, int rank) const {
+    if (!has_slot(module, slot)) return std::nullopt;
+    return grids[module].slot_group(slots[slot], rank);
+  }
+  // Whether module m has groups in a slot at all (only the language module has embeddings).
+  constexpr bool has_slot(int module, int slot) const {
+    return grids[module].language || !(slots[slot] == embd_kind || slots[slot] == pos_embd_kind);
+  }
+};
+
+// What hetgrid-inspect and the tests build from a command line.
+using runtime_topology = topology_description<>;
+
+}  // namespace hetgrid
