@@ -42,7 +42,8 @@ json expected_rank_json(const json& expect, int rank) {
     for (const auto& [kind, lists] : m.at("groups").items())
       groups[kind] = list_holding(lists, rank);
     json coords = json::object();
-    for (const char* dim : {"tp", "cp", "dp", "pp", "expt_tp", "ep", "expt_dp"})
+    for (const char* dim : {"tp", "gtp_remat", "cp", "dp", "pp", "expt_tp", "ep", "expt_gtp_remat",
+                            "expt_dp"})
       coords[dim] = position(groups.at(dim), rank);
     const int pp_coord = coords.at("pp");
     modules.push_back({{"name", m.at("name")},

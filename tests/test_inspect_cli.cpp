@@ -167,7 +167,7 @@ TEST_CASE("the tables for people: the layout, and what one rank does") {
   const command_result rank = inspect(seed_with({"--rank", "5"}));
   CHECK(rank.exit_code == 0);
   CHECK(rank.err.empty());
-  CHECK(rank.out.find("tp=1 cp=0 dp=0 pp=0") != std::string::npos);
+  CHECK(rank.out.find("tp=1 gtp_remat=0 cp=0 dp=0 pp=0") != std::string::npos);
   CHECK(rank.out.find("first (pp 0 of 2)") != std::string::npos);
   CHECK(rank.out.find("[5,7]") != std::string::npos);
 }

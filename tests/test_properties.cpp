@@ -21,35 +21,58 @@ using lists_t = std::vector<members_t>;
 
 // ---- the oracle: SPEC section 2 read literally, sharing no code with hetgrid::grid ----
 
-// The SPEC's table: each kind's view (expert or base) and which of its four dims it spans.
+// The SPEC's table: each kind's name, view (expert or base) and the dims it spans, by name.
+constexpr int dims = 5;
+using spans_t = std::array<bool, dims>;
+const std::array<std::string, dims> base_names = {"tp", "gtp_remat", "cp", "dp", "pp"};
+const std::array<std::string, dims> expert_names = {"expt_tp", "ep", "expt_gtp_remat", "expt_dp",
+                                                    "pp"};
 struct kind_definition {
-  group_kind kind;
+  std::string name;
   bool expert;
-  std::array<bool, 4> spans;  // base: tp, cp, dp, pp; expert: expt_tp, ep, expt_dp, pp
+  spans_t spans;
 };
-constexpr std::array<kind_definition, 12> spec_table = {{
-    {group_kind::tp, false, {true, false, false, false}},
-    {group_kind::cp, false, {false, true, false, false}},
-    {group_kind::pp, false, {false, false, false, true}},
-    {group_kind::dp, false, {false, false, true, false}},
-    {group_kind::dp_cp, false, {false, true, true, false}},
-    {group_kind::tp_cp, false, {true, true, false, false}},
-    {group_kind::mp, false, {true, false, false, true}},
-    {group_kind::ep, true, {false, true, false, false}},
-    {group_kind::expt_tp, true, {true, false, false, false}},
-    {group_kind::expt_dp, true, {false, false, true, false}},
-    {group_kind::tp_ep, true, {true, true, false, false}},
-    {group_kind::tp_ep_pp, true, {true, true, false, true}},
-}};
+kind_definition define(const std::string& name, bool expert, std::vector<std::string> spanned) {
+  const auto& names = expert ? expert_names : base_names;
+  spans_t spans{};
+  for (const std::string& d : spanned)
+    spans[std::find(names.begin(), names.end(), d) - names.begin()] = true;
+  return {name, expert, spans};
+}
+const std::vector<kind_definition> spec_table = {
+    define("tp", false, {"tp"}),
+    define("gtp_remat", false, {"gtp_remat"}),
+    define("cp", false, {"cp"}),
+    define("pp", false, {"pp"}),
+    define("dp", false, {"dp"}),
+    define("dp_cp", false, {"dp", "cp"}),
+    define("dp_cp_gtp_remat", false, {"gtp_remat", "dp", "cp"}),
+    define("tp_cp", false, {"tp", "cp"}),
+    define("tp_dp", false, {"tp", "gtp_remat", "dp"}),
+    define("tp_dp_cp", false, {"tp", "gtp_remat", "dp", "cp"}),
+    define("mp", false, {"tp", "gtp_remat", "pp"}),
+    define("intra_dist_opt", false, {"tp", "gtp_remat", "cp", "dp", "pp"}),
+    define("ep", true, {"ep"}),
+    define("expt_tp", true, {"expt_tp"}),
+    define("expt_gtp_remat", true, {"expt_gtp_remat"}),
+    define("expt_dp", true, {"expt_dp"}),
+    define("expt_dp_gtp_remat", true, {"expt_gtp_remat", "expt_dp"}),
+    define("tp_ep", true, {"expt_tp", "ep"}),
+    define("tp_ep_pp", true, {"expt_tp", "ep", "pp"}),
+    define("tp_ep_pp_with_egtp_remat", true, {"expt_tp", "ep", "expt_gtp_remat", "pp"}),
+};
+const spans_t pp_only = {false, false, false, false, true};
 
-std::array<int, 4> view_sizes(const hg::grid_spec& s, bool expert) {
+std::array<int, dims> view_sizes(const hg::grid_spec& s, bool expert) {
   const int expt_tp = s.expt_tp == 0 ? s.tp : s.expt_tp;
-  if (expert) return {expt_tp, s.ep, s.ranks / (expt_tp * s.ep * s.pp), s.pp};
-  return {s.tp, s.cp, s.ranks / (s.tp * s.cp * s.pp), s.pp};
+  if (expert)
+    return {expt_tp, s.ep, s.expt_gtp_remat,
+            s.ranks / (expt_tp * s.ep * s.expt_gtp_remat * s.pp), s.pp};
+  return {s.tp, s.gtp_remat, s.cp, s.ranks / (s.tp * s.gtp_remat * s.cp * s.pp), s.pp};
 }
 
 // c_i = (l / (s_0 * ... * s_{i-1})) % s_i
-int coordinate(int local, const std::array<int, 4>& sizes, int i) {
+int coordinate(int local, const std::array<int, dims>& sizes, int i) {
   int below = 1;
   for (int j = 0; j < i; ++j) below *= sizes[j];
   return (local / below) % sizes[i];
@@ -57,12 +80,12 @@ int coordinate(int local, const std::array<int, 4>& sizes, int i) {
 
 // Ranks that agree on every coordinate outside the spanned dims, ascending; groups ordered by
 // their smallest member.
-lists_t oracle_groups(const hg::grid_spec& s, bool expert, const std::array<bool, 4>& spans) {
+lists_t oracle_groups(const hg::grid_spec& s, bool expert, const spans_t& spans) {
   const auto sizes = view_sizes(s, expert);
-  std::map<std::array<int, 4>, members_t> by_key;
+  std::map<std::array<int, dims>, members_t> by_key;
   for (int r = s.offset; r < s.offset + s.ranks; ++r) {
-    std::array<int, 4> key{-1, -1, -1, -1};
-    for (int i = 0; i < 4; ++i)
+    std::array<int, dims> key{-1, -1, -1, -1, -1};
+    for (int i = 0; i < dims; ++i)
       if (!spans[i]) key[i] = coordinate(r - s.offset, sizes, i);
     by_key[key].push_back(r);
   }
@@ -88,7 +111,7 @@ std::vector<int> divisors(int n) {
 }
 
 hg::grid_spec make_spec(const char* name, int ranks, int tp, int cp, int pp, int ep, int expt_tp,
-                        int offset, bool language) {
+                        int offset, bool language, int gtp_remat = 1, int expt_gtp_remat = 1) {
   hg::grid_spec s;
   std::string(name).copy(s.name, std::string(name).size());
   s.ranks = ranks;
@@ -97,6 +120,8 @@ hg::grid_spec make_spec(const char* name, int ranks, int tp, int cp, int pp, int
   s.pp = pp;
   s.ep = ep;
   s.expt_tp = expt_tp;
+  s.gtp_remat = gtp_remat;
+  s.expt_gtp_remat = expt_gtp_remat;
   s.offset = offset;
   s.language = language;
   return s;
@@ -117,12 +142,29 @@ std::vector<hg::grid_spec> all_factorizations(std::mt19937& rng) {
               specs.push_back(
                   make_spec("m", ranks, tp, cp, pp, ep, written_expt_tp, offset, language));
             }
+  // gtp_remat and expt_gtp_remat: every split of the remaining base and expert dims of a few
+  // sizes (the set above already covers them at 1).
+  for (int ranks : {8, 12, 16, 24, 48})
+    for (int gtp : divisors(ranks))
+      for (int tp : divisors(ranks / gtp))
+        for (int pp : divisors(ranks / (gtp * tp)))
+          for (int egtp : divisors(ranks / pp))
+            for (int ep : divisors(ranks / (pp * egtp))) {
+              if (gtp == 1 && egtp == 1) continue;
+              const int cp = (ranks / (gtp * tp * pp)) % 2 == 0 ? 2 : 1;
+              const int expt_tp = (ranks / (pp * egtp * ep)) % 3 == 0 ? 3 : 1;
+              specs.push_back(make_spec("m", ranks, tp, cp, pp, ep, expt_tp,
+                                        static_cast<int>(rng() % 1000), rng() % 2 == 0, gtp,
+                                        egtp));
+            }
   return specs;
 }
 
 std::string label(const hg::grid_spec& s) {
   return "ranks=" + std::to_string(s.ranks) + " tp=" + std::to_string(s.tp) +
          " cp=" + std::to_string(s.cp) + " pp=" + std::to_string(s.pp) +
+         " gtp_remat=" + std::to_string(s.gtp_remat) +
+         " expt_gtp_remat=" + std::to_string(s.expt_gtp_remat) +
          " ep=" + std::to_string(s.ep) + " expt_tp=" + std::to_string(s.expt_tp) +
          " offset=" + std::to_string(s.offset) + (s.language ? " language" : "");
 }
@@ -130,10 +172,11 @@ std::string label(const hg::grid_spec& s) {
 // ---- the properties of one module ----
 
 void check_kind(const hg::grid& g, const hg::grid_spec& s, const kind_definition& def) {
-  const group_kind kind = def.kind;
+  const group_kind kind = hg::group_kind_from_string(def.name).value();
+  REQUIRE(hg::view_of(kind) == (def.expert ? hg::view::expert : hg::view::base));
   const auto sizes = view_sizes(s, def.expert);
   int dims_product = 1;
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < dims; ++i)
     if (def.spans[i]) dims_product *= sizes[i];
   REQUIRE(g.group_size(kind) == dims_product);
   REQUIRE(g.group_count(kind) * g.group_size(kind) == s.ranks);
@@ -180,7 +223,7 @@ void check_module_properties(const hg::grid_spec& s) {
   REQUIRE(hg::check_module(s) == hg::error_kind::none);
   const hg::grid g(s);
   for (const kind_definition& def : spec_table) {
-    CAPTURE(hg::to_string(def.kind));
+    CAPTURE(def.name);
     check_kind(g, s, def);
   }
 
@@ -190,17 +233,17 @@ void check_module_properties(const hg::grid_spec& s) {
     const int l = r - s.offset;
     const hg::rank_coords want{coordinate(l, base, 0),   coordinate(l, base, 1),
                                coordinate(l, base, 2),   coordinate(l, base, 3),
-                               coordinate(l, expert, 0), coordinate(l, expert, 1),
-                               coordinate(l, expert, 2)};
+                               coordinate(l, base, 4),   coordinate(l, expert, 0),
+                               coordinate(l, expert, 1), coordinate(l, expert, 2),
+                               coordinate(l, expert, 3)};
     CHECK(g.coords(r) == want);
     CHECK(g.is_first_stage(r) == (want.pp == 0));
     CHECK(g.is_last_stage(r) == (want.pp == s.pp - 1));
   }
 
   // pp is shared by the views: the pp groups over the expert view's coordinates are the same.
-  CHECK(oracle_groups(s, true, {false, false, false, true}) ==
-        oracle_groups(s, false, {false, false, false, true}));
-  const lists_t pp_groups = oracle_groups(s, true, {false, false, false, true});
+  CHECK(oracle_groups(s, true, pp_only) == oracle_groups(s, false, pp_only));
+  const lists_t pp_groups = oracle_groups(s, true, pp_only);
   lists_t enumerated_pp;
   for (const hg::rank_group& group : g.groups(group_kind::pp))
     enumerated_pp.push_back(listed(group));
@@ -227,6 +270,50 @@ void check_module_properties(const hg::grid_spec& s) {
 }
 
 }  // namespace
+
+TEST_CASE("the kind table is SPEC's: twenty kinds, each name, view and dims as the oracle's") {
+  REQUIRE(hg::all_group_kinds.size() == spec_table.size());
+  for (const kind_definition& def : spec_table) {
+    CAPTURE(def.name);
+    const auto kind = hg::group_kind_from_string(def.name);
+    REQUIRE(kind.has_value());
+    const auto& names = def.expert ? expert_names : base_names;
+    const hg::dim_list listed_dims = hg::dim_names(hg::view_of(*kind), hg::dims_of(*kind));
+    std::vector<std::string> want, got;
+    for (int i = 0; i < dims; ++i)
+      if (def.spans[i]) want.push_back(names[i]);
+    for (int i = 0; i < listed_dims.count; ++i) got.emplace_back(listed_dims.names[i]);
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("any dims of one view, as get_rank_enum: rank_enum matches the oracle") {
+  std::mt19937 rng(11);
+  int index = 0;
+  for (const hg::grid_spec& s : all_factorizations(rng)) {
+    if (index++ % 7 != 0) continue;  // every mask of every view on a seventh of the layouts
+    const hg::grid g(s);
+    for (bool expert : {false, true})
+      for (unsigned mask = 1; mask < (1u << dims); ++mask) {
+        const hg::group_kind kind{.name = "any", .in_view = expert ? hg::view::expert : hg::view::base,
+                                  .dims = mask};
+        spans_t spans{};
+        for (int i = 0; i < dims; ++i) spans[i] = mask >> i & 1u;
+        lists_t enumerated;
+        for (const hg::rank_group& group : g.groups(kind)) enumerated.push_back(listed(group));
+        CAPTURE(label(s));
+        CAPTURE(mask);
+        CHECK(enumerated == oracle_groups(s, expert, spans));
+      }
+  }
+  // Spelled with names at compile time.
+  using lm = hg::module_grid<hg::grid_spec{.name = "lm", .ranks = 16, .tp = 2, .pp = 2,
+                                           .gtp_remat = 2, .language = true}>;
+  static_assert(lm::rank_enum({"tp", "dp"}).size() == 4);
+  static_assert(lm::rank_enum({"tp", "dp"})[0][1] == 1);
+  static_assert(lm::rank_enum({"gtp_remat", "pp"})[0][1] == 2 &&
+                lm::rank_enum({"gtp_remat", "pp"})[0][2] == 8);
+}
 
 TEST_CASE("every factorization of every module size: partition, order, round trips, oracle") {
   std::mt19937 rng(20261124);

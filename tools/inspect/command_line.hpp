@@ -20,9 +20,9 @@ inline constexpr std::string_view usage_text =
     "Checks a layout of modules against the rules of hetgrid and prints its process groups.\n"
     "\n"
     "  --world W          number of ranks in the job\n"
-    "  --module SPEC      one module, NAME:key=value,... with keys ranks, tp, cp, pp, ep,\n"
-    "                     expt_tp, offset and the bare word language; a key left out takes\n"
-    "                     its default (tp, cp, pp, ep: 1; expt_tp: tp; offset: 0)\n"
+    "  --module SPEC      one module, NAME:key=value,... with keys ranks, tp, gtp_remat, cp,\n"
+    "                     pp, ep, expt_tp, expt_gtp_remat, offset and the bare word language;\n"
+    "                     a key left out takes its default (expt_tp: tp; offset: 0; others 1)\n"
     "  --json             print JSON instead of a table\n"
     "  --rank R           print what rank R does instead of the whole layout\n"
     "  --svg FILE         also draw the layout as a picture into FILE (SVG)\n"
@@ -73,8 +73,10 @@ inline int* int_field(grid_spec& spec, std::string_view key) {
   if (key == "tp") return &spec.tp;
   if (key == "cp") return &spec.cp;
   if (key == "pp") return &spec.pp;
+  if (key == "gtp_remat") return &spec.gtp_remat;
   if (key == "ep") return &spec.ep;
   if (key == "expt_tp") return &spec.expt_tp;
+  if (key == "expt_gtp_remat") return &spec.expt_gtp_remat;
   if (key == "offset") return &spec.offset;
   return nullptr;
 }

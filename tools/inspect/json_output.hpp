@@ -71,9 +71,10 @@ class json_stream {
 inline void write_module(json_stream& js, const grid& g) {
   js.raw("{").key("name").string(g.name()).raw(",").key("language").boolean(g.language);
   const std::pair<const char*, int> fields[] = {
-      {"ranks", g.ranks}, {"offset", g.offset},   {"tp", g.tp},
-      {"cp", g.cp},       {"pp", g.pp},           {"dp", g.dp},
-      {"ep", g.ep},       {"expt_tp", g.expt_tp}, {"expt_dp", g.expt_dp}};
+      {"ranks", g.ranks},         {"offset", g.offset},   {"tp", g.tp},
+      {"gtp_remat", g.gtp_remat}, {"cp", g.cp},           {"pp", g.pp},
+      {"dp", g.dp},               {"ep", g.ep},           {"expt_tp", g.expt_tp},
+      {"expt_gtp_remat", g.expt_gtp_remat}, {"expt_dp", g.expt_dp}};
   for (const auto& [name, value] : fields) js.raw(",").key(name).number(value);
   js.raw(",").key("groups").raw("{");
   for (group_kind kind : all_group_kinds) {
@@ -116,11 +117,13 @@ inline json module_rank_json(const grid& g, int rank) {
   return {{"name", std::string(g.name())},
           {"coords",
            {{"tp", c.tp},
+            {"gtp_remat", c.gtp_remat},
             {"cp", c.cp},
             {"dp", c.dp},
             {"pp", c.pp},
             {"expt_tp", c.expt_tp},
             {"ep", c.ep},
+            {"expt_gtp_remat", c.expt_gtp_remat},
             {"expt_dp", c.expt_dp}}},
           {"is_first_stage", g.is_first_stage(rank)},
           {"is_last_stage", g.is_last_stage(rank)},

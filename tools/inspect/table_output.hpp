@@ -4,6 +4,7 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
+#include <cstring>
 #include <iomanip>
 #include <optional>
 #include <ostream>
@@ -60,25 +61,29 @@ inline std::string stage_text(const grid& g, int rank) {
 
 inline void print_module_table(std::ostream& out, std::span<const grid_spec> specs) {
   out << std::left << std::setw(20) << "module" << std::setw(14) << "span" << std::right;
-  for (const char* column : {"ranks", "tp", "cp", "pp", "dp", "ep", "expt_tp", "expt_dp"})
-    out << std::setw(8) << column;
+  for (const char* column : {"ranks", "tp", "gtp_remat", "cp", "pp", "dp", "ep", "expt_tp",
+                             "expt_gtp_remat", "expt_dp"})
+    out << " " << std::setw(std::max<int>(7, static_cast<int>(std::strlen(column)))) << column;
   out << "\n";
   for (const grid_spec& spec : specs) {
     const grid g(spec);
     out << std::left << std::setw(20) << g.name() << std::setw(14) << span_text(g) << std::right;
-    for (int value : {g.ranks, g.tp, g.cp, g.pp, g.dp, g.ep, g.expt_tp, g.expt_dp})
-      out << std::setw(8) << value;
+    const int widths[] = {7, 7, 9, 7, 7, 7, 7, 7, 14, 7};
+    int column = 0;
+    for (int value : {g.ranks, g.tp, g.gtp_remat, g.cp, g.pp, g.dp, g.ep, g.expt_tp,
+                      g.expt_gtp_remat, g.expt_dp})
+      out << " " << std::setw(widths[column++]) << value;
     out << (g.language ? "  language" : "") << "\n";
   }
 }
 
 inline void print_module_groups(std::ostream& out, const grid& g) {
   out << "\n" << g.name() << " (ranks " << span_text(g) << "): groups\n";
-  out << "  " << std::left << std::setw(10) << "kind" << std::right << std::setw(8) << "count"
+  out << "  " << std::left << std::setw(26) << "kind" << std::right << std::setw(8) << "count"
       << std::setw(8) << "size"
       << "  groups\n";
   const auto row = [&](std::string_view kind, int count, int size, const std::string& groups) {
-    out << "  " << std::left << std::setw(10) << kind << std::right << std::setw(8) << count
+    out << "  " << std::left << std::setw(26) << kind << std::right << std::setw(8) << count
         << std::setw(8) << size << "  " << groups << "\n";
   };
   for (group_kind kind : all_group_kinds)
@@ -97,14 +102,15 @@ inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
   out << "\n"
       << g.name() << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
       << ")\n";
-  out << "  coords  tp=" << c.tp << " cp=" << c.cp << " dp=" << c.dp << " pp=" << c.pp
-      << "  expt_tp=" << c.expt_tp << " ep=" << c.ep << " expt_dp=" << c.expt_dp << "\n";
+  out << "  coords  tp=" << c.tp << " gtp_remat=" << c.gtp_remat << " cp=" << c.cp
+      << " dp=" << c.dp << " pp=" << c.pp << "  expt_tp=" << c.expt_tp << " ep=" << c.ep
+      << " expt_gtp_remat=" << c.expt_gtp_remat << " expt_dp=" << c.expt_dp << "\n";
   out << "  stage   " << stage_text(g, rank) << "\n";
-  out << "  " << std::left << std::setw(10) << "group" << std::right << std::setw(10) << "position"
+  out << "  " << std::left << std::setw(26) << "group" << std::right << std::setw(10) << "position"
       << std::setw(8) << "size"
       << "  members\n";
   const auto row = [&](std::string_view kind, const std::optional<rank_group>& group) {
-    out << "  " << std::left << std::setw(10) << kind << std::right;
+    out << "  " << std::left << std::setw(26) << kind << std::right;
     if (!group) {
       out << std::setw(10) << "-" << std::setw(8) << "-"
           << "  none\n";
