@@ -43,9 +43,9 @@ void check_groups(const Groups& groups) {
     const auto* collection = groups.modules().module(m);
     REQUIRE((collection != nullptr) == g.contains(rank));
     if (!collection) continue;
-    for (int slot = 0; slot < hg::slot_count; ++slot) {
-      CAPTURE(hg::slot_name(slot));
-      const auto expected = g.slot_group(slot, rank);
+    for (int slot = 0; slot < Topology::slot_count; ++slot) {
+      CAPTURE(Topology::description.slot_name(slot));
+      const auto expected = Topology::description.group(m, slot, rank);
       const nc::group_comm* comm = collection->slot(slot);
       REQUIRE((comm != nullptr) == expected.has_value());
       if (!comm) continue;
@@ -68,9 +68,28 @@ void check_groups(const Groups& groups) {
 
 }  // namespace
 
+TEST_CASE("a program's own kind: its groups, its own settings, a communicator of its own") {
+  static constexpr hg::group_kind tp_pp = hg::make_kind("tp_pp_mine", {"tp", "pp"});
+  using mine = solo::with_kinds<tp_pp>;
+  constexpr nc::settings_table own = nc::settings_table{}.with(tp_pp, {.high_priority = true});
+  {
+    nc::rank_groups<mine> groups(*boot);
+    CHECK(groups.group_count() == 44);
+    CHECK(groups.communicator_count() == 1);  // shares the world's, as its settings are equal
+    check_groups<decltype(groups), mine>(groups);
+    CHECK(groups.created_count() == 0);
+  }
+  nc::rank_groups<mine, own> groups(*boot);
+  CHECK(groups.communicator_count() == 2);  // its settings differ: a communicator of its own
+  check_groups<decltype(groups), mine>(groups);
+  const nc::group_comm& comm = (*groups.language())[tp_pp];
+  CHECK(comm.settings().high_priority);
+  CHECK(comm.identity() != groups.language()->tp.identity());
+}
+
 TEST_CASE("solo: every group is the world communicator, no new communicator") {
   nc::rank_groups<solo> groups(*boot);
-  CHECK(groups.group_count() == 26);  // 2 x 12 kinds + embd + pos_embd
+  CHECK(groups.group_count() == 42);  // 2 x 20 kinds + embd + pos_embd
   CHECK(groups.communicator_count() == 1);
   check_groups<decltype(groups), solo>(groups);
   CHECK(groups.created_count() == 0);
