@@ -15,7 +15,7 @@ namespace hetgrid::inspect {
 
 inline constexpr std::string_view usage_text =
     "usage: hetgrid-inspect --world W --module NAME:key=value,... [--module ...] [--json] "
-    "[--rank R] [--svg FILE]\n"
+    "[--rank R] [--svg FILE] [--plan] [--groups MODULE:DIM,...]\n"
     "\n"
     "Checks a layout of modules against the rules of hetgrid and prints its process groups.\n"
     "\n"
@@ -26,6 +26,11 @@ inline constexpr std::string_view usage_text =
     "  --json             print JSON instead of a table\n"
     "  --rank R           print what rank R does instead of the whole layout\n"
     "  --svg FILE         also draw the layout as a picture into FILE (SVG)\n"
+    "  --plan             print the split plan: classes, rounds, and each rank's groups and\n"
+    "                     distinct communicators (with --rank R: that rank's)\n"
+    "  --groups M:D,...   print the groups of module M over dims D of one view (JSON), as\n"
+    "                     HyperCommGrid.get_rank_enum; base dims tp, gtp_remat, cp, dp, pp;\n"
+    "                     expert dims expt_tp, ep, expt_gtp_remat, expt_dp, pp\n"
     "  --help             print this text\n"
     "\n"
     "example: hetgrid-inspect --world 8 --module images:ranks=4,tp=2 \\\n"
@@ -40,7 +45,9 @@ struct request {
   std::vector<grid_spec> modules;
   bool json = false;
   std::optional<int> rank;
-  std::optional<std::string> svg;  // a file to draw the layout into
+  std::optional<std::string> svg;     // a file to draw the layout into
+  std::optional<std::string> groups;  // --groups MODULE:DIM,...
+  bool plan = false;                  // --plan
 };
 
 // A command line that cannot be read: `kind` is "usage", or the layout rule a field alone breaks
@@ -154,10 +161,10 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
     };
     if (flag == "--help" || flag == "-h") return help_request{};
     if (flag == "--json" || flag == "--rank" || flag == "--world" || flag == "--module" ||
-        flag == "--svg") {
-      if (flag == "--json") {
-        if (inline_value) return detail::usage("--json takes no value");
-        req.json = true;
+        flag == "--svg" || flag == "--groups" || flag == "--plan") {
+      if (flag == "--json" || flag == "--plan") {
+        if (inline_value) return detail::usage(std::string(flag) + " takes no value");
+        (flag == "--json" ? req.json : req.plan) = true;
         continue;
       }
       const auto text = value();
@@ -166,6 +173,11 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
         if (req.svg) return detail::usage("--svg given twice");
         if (text->empty()) return detail::usage("--svg needs a file name");
         req.svg = std::string(*text);
+        continue;
+      }
+      if (flag == "--groups") {
+        if (req.groups) return detail::usage("--groups given twice");
+        req.groups = std::string(*text);
         continue;
       }
       if (flag == "--module") {
@@ -192,6 +204,10 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
   }
   if (!world_given) return detail::usage("--world is required");
   if (req.modules.empty()) return detail::usage("at least one --module is required");
+  if (req.groups && (req.plan || req.rank || req.json || req.svg))
+    return detail::usage("--groups prints JSON on its own: no --plan, --rank, --json or --svg");
+  if (req.plan && (req.json || req.svg))
+    return detail::usage("--plan prints a table on its own: no --json or --svg");
   if (req.rank && (*req.rank < 0 || *req.rank >= req.world))
     return detail::usage("--rank " + std::to_string(*req.rank) + " is outside [0, " +
                          std::to_string(req.world) + ")");

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "command_line.hpp"
+#include "groups_output.hpp"
 #include "json_output.hpp"
 #include "svg_output.hpp"
 #include "table_output.hpp"
+#include "plan_output.hpp"
 
 namespace {
 
@@ -35,13 +37,24 @@ int run(const hetgrid::inspect::request& req) {
   namespace hg = hetgrid;
   if (const hg::layout_error error = hg::check_layout(req.world, req.modules))
     return fail(hg::describe(error, req.world, req.modules));
+  const hg::runtime_topology layout(req.world, req.modules);
+  std::optional<hg::inspect::groups_query> groups;
+  if (req.groups) {
+    auto resolved = hg::inspect::resolve_groups(layout, *req.groups);
+    if (const auto* message = std::get_if<std::string>(&resolved)) return fail("usage: " + *message);
+    groups = std::get<hg::inspect::groups_query>(resolved);
+  }
   if (req.svg) {
     std::ofstream picture(*req.svg);
     if (picture) hg::inspect::write_layout_svg(picture, req.world, req.modules);
     if (!picture.flush()) return fail("usage: cannot write the --svg file '" + *req.svg + "'");
   }
   std::ios::sync_with_stdio(false);
-  if (req.json && req.rank) {
+  if (groups) {
+    hg::inspect::write_groups_json(std::cout, layout, *groups);
+  } else if (req.plan) {
+    hg::inspect::print_plan(std::cout, layout, req.rank);
+  } else if (req.json && req.rank) {
     std::cout << hg::inspect::rank_json(req.world, req.modules, *req.rank)
                      .dump(-1, ' ', false, hg::inspect::json::error_handler_t::replace)
               << "\n";

@@ -1,0 +1,68 @@
+// tools/inspect/plan_output.hpp: `--plan`: the split plan of a layout before launch: its classes
+// (one per distinct way of cutting a module into groups), the rounds that build them, and what
+// each rank (or the one of --rank) holds: its groups and the distinct communicators behind them,
+// which is what costs GPU memory under NCCL. Streamed: one line per rank.
+#pragma once
+
+#include <hetgrid/hetgrid.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "table_output.hpp"
+
+namespace hetgrid::inspect {
+
+namespace detail {
+
+inline const char* source_text(class_source s) {
+  switch (s) {
+    case class_source::self: return "self (no collective)";
+    case class_source::world: return "world (the job's communicator)";
+    case class_source::split: return "split";
+  }
+  return "?";
+}
+
+}  // namespace detail
+
+// @pre the layout passed its checks
+inline void print_plan(std::ostream& out, const runtime_topology& layout,
+                       std::optional<int> only_rank) {
+  const split_plan<> plan(layout, plan_options{});
+  out << "plan: world " << layout.world << ", " << layout.module_count() << " modules, "
+      << layout.slot_count() << " slots each, " << plan.class_count << " classes, "
+      << plan.round_count << " split rounds\n\nclasses\n";
+  for (int id = 0; id < plan.class_count; ++id) {
+    const group_class& c = plan.classes[id];
+    out << "  " << id << ": " << detail::source_text(c.source);
+    if (c.source == class_source::split) out << " in round " << c.round;
+    out << "; groups like " << detail::groups_text(1, [&](int) {
+      return layout.grids[c.module].first_slot_group(layout.slots[c.slot]);
+    }) << "; slots";
+    for (int m = 0; m < plan.module_count(); ++m)
+      for (int s = 0; s < plan.slot_count(); ++s)
+        if (plan.class_of(m, s) == id)
+          out << " " << layout.grids[m].name() << ":" << layout.slot_name(s);
+    out << "\n";
+  }
+  out << "\nrounds\n";
+  for (int round = 0; round < plan.round_count; ++round) {
+    out << "  " << round << ": one split builds classes";
+    for (int id = 0; id < plan.class_count; ++id)
+      if (plan.classes[id].round == round) out << " " << id;
+    out << "\n";
+  }
+  out << "\nranks (groups held, distinct communicators)\n";
+  const auto print_rank = [&](int r) {
+    const auto n = plan.counts(r);
+    out << "  rank " << r << ": " << n.groups << " groups on " << n.communicators
+        << " communicators\n";
+  };
+  if (only_rank)
+    print_rank(*only_rank);
+  else
+    for (int r = 0; r < layout.world; ++r) print_rank(r);
+}
+
+}  // namespace hetgrid::inspect
