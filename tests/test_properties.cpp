@@ -295,7 +295,7 @@ TEST_CASE("any dims of one view, as get_rank_enum: rank_enum matches the oracle"
     const hg::grid g(s);
     for (bool expert : {false, true})
       for (unsigned mask = 1; mask < (1u << dims); ++mask) {
-        const hg::group_kind kind{.name = "any", .in_view = expert ? hg::view::expert : hg::view::base,
+        const hg::kind_row kind{.name = "any", .in_view = expert ? hg::view::expert : hg::view::base,
                                   .dims = mask};
         spans_t spans{};
         for (int i = 0; i < dims; ++i) spans[i] = mask >> i & 1u;

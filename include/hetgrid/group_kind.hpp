@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include "hetgrid/view.hpp"
 
@@ -19,20 +20,14 @@ namespace hetgrid {
 
 inline constexpr int max_kind_name_length = 31;
 
-// A structural type, so that a kind can be a template argument.
-struct group_kind {
+// What a kind is: a structural type, so that a kind can be a template argument.
+struct kind_row {
   char name[max_kind_name_length + 1]{};
   view in_view = view::base;
   dim_mask dims = 0;
 
   constexpr std::string_view name_view() const { return std::string_view(name); }
-  friend constexpr bool operator==(const group_kind&, const group_kind&) = default;
-
-  // The built-in kinds by name: group_kind::tp, ... (defined below, from the table).
-  static const group_kind tp, gtp_remat, cp, pp, dp, dp_cp, dp_cp_gtp_remat, tp_cp, tp_dp,
-      tp_dp_cp, mp, intra_dist_opt, ep, expt_tp, expt_gtp_remat, expt_dp, expt_dp_gtp_remat,
-      tp_ep, tp_ep_pp, tp_ep_pp_with_egtp_remat;
-  static const group_kind intra_dp_cp, intra_expt_dp;  // Megatron-LM's aliases
+  friend constexpr bool operator==(const kind_row&, const kind_row&) = default;
 };
 
 namespace detail {
@@ -58,9 +53,9 @@ constexpr dim_mask mask_of(view v, std::initializer_list<std::string_view> dims)
 }  // namespace detail
 
 // A kind over some dims of one view, e.g. make_kind("tp_pp", view::base, {"tp", "pp"}).
-constexpr group_kind make_kind(std::string_view name, view v,
-                               std::initializer_list<std::string_view> dims) {
-  group_kind kind;
+constexpr kind_row make_kind(std::string_view name, view v,
+                             std::initializer_list<std::string_view> dims) {
+  kind_row kind;
   if (name.empty() || name.size() > max_kind_name_length) detail::kind_error_bad_name();
   for (std::size_t i = 0; i < name.size() && i < max_kind_name_length; ++i) kind.name[i] = name[i];
   kind.in_view = v;
@@ -84,14 +79,14 @@ constexpr std::optional<view> view_of_dims(std::initializer_list<std::string_vie
 }
 
 // A kind whose view follows from its dims: make_kind("tp_pp", {"tp", "pp"}).
-constexpr group_kind make_kind(std::string_view name, std::initializer_list<std::string_view> dims) {
+constexpr kind_row make_kind(std::string_view name, std::initializer_list<std::string_view> dims) {
   const std::optional<view> v = view_of_dims(dims);
   if (!v) detail::kind_error_views_mixed();
   return make_kind(name, v.value_or(view::base), dims);
 }
 
 // The reference's twenty kinds, in its ProcessGroupCollection names (SPEC section 2).
-inline constexpr std::array<group_kind, 20> builtin_kinds = {
+inline constexpr auto builtin_kind_rows = std::to_array<kind_row>({
     make_kind("tp", view::base, {"tp"}),
     make_kind("gtp_remat", view::base, {"gtp_remat"}),
     make_kind("cp", view::base, {"cp"}),
@@ -112,7 +107,60 @@ inline constexpr std::array<group_kind, 20> builtin_kinds = {
     make_kind("tp_ep", view::expert, {"expt_tp", "ep"}),
     make_kind("tp_ep_pp", view::expert, {"expt_tp", "ep", "pp"}),
     make_kind("tp_ep_pp_with_egtp_remat", view::expert, {"expt_tp", "ep", "expt_gtp_remat", "pp"}),
+});
+
+namespace detail {
+// A built-in row by name; a name that is no row is not a constant expression.
+constexpr kind_row builtin(std::string_view name) {
+  for (const kind_row& kind : builtin_kind_rows)
+    if (kind.name_view() == name) return kind;
+  kind_error_bad_name();
+  return {};
+}
+}  // namespace detail
+
+// The built-in kinds by name, one line each: group_kind::tp, ...
+struct builtin_kind_names {
+  static constexpr kind_row tp = detail::builtin("tp");
+  static constexpr kind_row gtp_remat = detail::builtin("gtp_remat");
+  static constexpr kind_row cp = detail::builtin("cp");
+  static constexpr kind_row pp = detail::builtin("pp");
+  static constexpr kind_row dp = detail::builtin("dp");
+  static constexpr kind_row dp_cp = detail::builtin("dp_cp");
+  static constexpr kind_row dp_cp_gtp_remat = detail::builtin("dp_cp_gtp_remat");
+  static constexpr kind_row tp_cp = detail::builtin("tp_cp");
+  static constexpr kind_row tp_dp = detail::builtin("tp_dp");
+  static constexpr kind_row tp_dp_cp = detail::builtin("tp_dp_cp");
+  static constexpr kind_row mp = detail::builtin("mp");
+  static constexpr kind_row intra_dist_opt = detail::builtin("intra_dist_opt");
+  static constexpr kind_row ep = detail::builtin("ep");
+  static constexpr kind_row expt_tp = detail::builtin("expt_tp");
+  static constexpr kind_row expt_gtp_remat = detail::builtin("expt_gtp_remat");
+  static constexpr kind_row expt_dp = detail::builtin("expt_dp");
+  static constexpr kind_row expt_dp_gtp_remat = detail::builtin("expt_dp_gtp_remat");
+  static constexpr kind_row tp_ep = detail::builtin("tp_ep");
+  static constexpr kind_row tp_ep_pp = detail::builtin("tp_ep_pp");
+  static constexpr kind_row tp_ep_pp_with_egtp_remat = detail::builtin("tp_ep_pp_with_egtp_remat");
+  static constexpr kind_row intra_dp_cp = dp_cp;      // Megatron-LM's aliases
+  static constexpr kind_row intra_expt_dp = expt_dp;
 };
+
+// A group kind: a row, with the built-in kinds reachable by name (group_kind::tp). Still a
+// structural type: a kind can be a template argument.
+struct group_kind : kind_row, builtin_kind_names {
+  constexpr group_kind() = default;
+  constexpr group_kind(const kind_row& row) : kind_row(row) {}  // NOLINT: a row is a kind
+  friend constexpr bool operator==(const group_kind& a, const group_kind& b) {
+    return static_cast<const kind_row&>(a) == static_cast<const kind_row&>(b);
+  }
+};
+
+template <std::size_t... I>
+constexpr std::array<group_kind, sizeof...(I)> kinds_of_rows(std::index_sequence<I...>) {
+  return {group_kind(builtin_kind_rows[I])...};
+}
+inline constexpr std::array<group_kind, builtin_kind_rows.size()> builtin_kinds =
+    kinds_of_rows(std::make_index_sequence<builtin_kind_rows.size()>{});
 
 inline constexpr int group_kind_count = static_cast<int>(builtin_kinds.size());
 inline constexpr const std::array<group_kind, group_kind_count>& all_group_kinds = builtin_kinds;
@@ -124,40 +172,6 @@ constexpr int index_of(const std::array<group_kind, N>& kinds, const group_kind&
     if (kinds[i] == kind) return static_cast<int>(i);
   return -1;
 }
-
-namespace detail {
-// A built-in row by name; a name that is no row is not a constant expression.
-constexpr group_kind builtin(std::string_view name) {
-  for (const group_kind& kind : builtin_kinds)
-    if (kind.name_view() == name) return kind;
-  kind_error_bad_name();
-  return {};
-}
-}  // namespace detail
-
-inline constexpr group_kind group_kind::tp = detail::builtin("tp");
-inline constexpr group_kind group_kind::gtp_remat = detail::builtin("gtp_remat");
-inline constexpr group_kind group_kind::cp = detail::builtin("cp");
-inline constexpr group_kind group_kind::pp = detail::builtin("pp");
-inline constexpr group_kind group_kind::dp = detail::builtin("dp");
-inline constexpr group_kind group_kind::dp_cp = detail::builtin("dp_cp");
-inline constexpr group_kind group_kind::dp_cp_gtp_remat = detail::builtin("dp_cp_gtp_remat");
-inline constexpr group_kind group_kind::tp_cp = detail::builtin("tp_cp");
-inline constexpr group_kind group_kind::tp_dp = detail::builtin("tp_dp");
-inline constexpr group_kind group_kind::tp_dp_cp = detail::builtin("tp_dp_cp");
-inline constexpr group_kind group_kind::mp = detail::builtin("mp");
-inline constexpr group_kind group_kind::intra_dist_opt = detail::builtin("intra_dist_opt");
-inline constexpr group_kind group_kind::ep = detail::builtin("ep");
-inline constexpr group_kind group_kind::expt_tp = detail::builtin("expt_tp");
-inline constexpr group_kind group_kind::expt_gtp_remat = detail::builtin("expt_gtp_remat");
-inline constexpr group_kind group_kind::expt_dp = detail::builtin("expt_dp");
-inline constexpr group_kind group_kind::expt_dp_gtp_remat = detail::builtin("expt_dp_gtp_remat");
-inline constexpr group_kind group_kind::tp_ep = detail::builtin("tp_ep");
-inline constexpr group_kind group_kind::tp_ep_pp = detail::builtin("tp_ep_pp");
-inline constexpr group_kind group_kind::tp_ep_pp_with_egtp_remat =
-    detail::builtin("tp_ep_pp_with_egtp_remat");
-inline constexpr group_kind group_kind::intra_dp_cp = group_kind::dp_cp;
-inline constexpr group_kind group_kind::intra_expt_dp = group_kind::expt_dp;
 
 constexpr std::string_view to_string(const group_kind& kind) { return kind.name_view(); }
 constexpr view view_of(const group_kind& kind) { return kind.in_view; }
