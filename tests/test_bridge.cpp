@@ -1,4 +1,4 @@
-// The bridge plan (SPEC section 4): leaders, fan-in / fan-out ranges, each rank's send and
+// The bridge plan (docs/CONTRACT.md section 4): leaders, fan-in / fan-out ranges, each rank's send and
 // receive lists, checked at compile time on typed layouts and by brute force over many grids.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -68,7 +68,7 @@ static_assert(colocated.sends(4)[0].destination_rank == 4 && colocated.receives(
 
 namespace {
 
-// The SPEC formulas spelled out over the whole world, to check the O(1) plan against.
+// The contract's formulas spelled out over the whole world, to check the O(1) plan against.
 std::vector<int> leaders_by_scan(const hg::grid& g, int stage) {
   std::vector<std::pair<int, int>> by_dp;  // (dp, rank)
   for (int r = g.offset; r < g.offset + g.ranks; ++r) {

@@ -1,4 +1,4 @@
-// The run-time layout check (SPEC section 1): every golden case's error kind, a hand-made case for
+// The run-time layout check (docs/CONTRACT.md section 1): every golden case's error kind, a hand-made case for
 // each rule, and the order in which several broken rules are reported.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -105,7 +105,7 @@ TEST_CASE("each rule on its own") {
   }
 }
 
-TEST_CASE("several broken rules: the first in SPEC order is reported") {
+TEST_CASE("several broken rules: the first in the contract's order is reported") {
   hg::grid_spec bad_tp = module("t", 4);
   bad_tp.tp = 3;
   hg::grid_spec zero_ranks = module("b", 0, 4);

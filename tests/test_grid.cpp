@@ -1,4 +1,4 @@
-// The compile-time core on the seed layout (SPEC sections 1 and 2): declare, static_assert, check.
+// The compile-time core on the seed layout (docs/CONTRACT.md sections 1 and 2): declare, static_assert, check.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -46,7 +46,7 @@ std::vector<std::vector<int>> listed(const hg::grid& g, group_kind kind) {
 using lists = std::vector<std::vector<int>>;
 }  // namespace
 
-TEST_CASE("seed layout: the worked example of SPEC section 2") {
+TEST_CASE("seed layout: the worked example of docs/CONTRACT.md section 2") {
   const hg::grid& lm = language::value;
   CHECK(listed(lm, group_kind::tp) == lists{{4, 5}, {6, 7}});
   CHECK(listed(lm, group_kind::pp) == lists{{4, 6}, {5, 7}});

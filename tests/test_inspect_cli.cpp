@@ -1,4 +1,4 @@
-// hetgrid-inspect's command line (SPEC section 5): malformed input is one usage line and exit 2,
+// hetgrid-inspect's command line (docs/CONTRACT.md section 5): malformed input is one usage line and exit 2,
 // the tables run, and a 16384-rank layout answers at once in every mode.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
-// Properties of the group enumeration (SPEC section 2) over every factorization of many module
-// sizes, at random offsets, checked against a brute-force oracle written from the SPEC alone.
+// Properties of the group enumeration (docs/CONTRACT.md section 2) over every factorization of many module
+// sizes, at random offsets, checked against a brute-force oracle written from docs/CONTRACT.md alone.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -19,9 +19,9 @@ using hg::group_kind;
 using members_t = std::vector<int>;
 using lists_t = std::vector<members_t>;
 
-// ---- the oracle: SPEC section 2 read literally, sharing no code with hetgrid::grid ----
+// ---- the oracle: docs/CONTRACT.md section 2 read literally, sharing no code with hetgrid::grid ----
 
-// The SPEC's table: each kind's name, view (expert or base) and the dims it spans, by name.
+// The contract's table: each kind's name, view (expert or base) and the dims it spans, by name.
 constexpr int dims = 5;
 using spans_t = std::array<bool, dims>;
 const std::array<std::string, dims> base_names = {"tp", "gtp_remat", "cp", "dp", "pp"};
@@ -271,7 +271,7 @@ void check_module_properties(const hg::grid_spec& s) {
 
 }  // namespace
 
-TEST_CASE("the kind table is SPEC's: twenty kinds, each name, view and dims as the oracle's") {
+TEST_CASE("the kind table is the contract's: twenty kinds, each name, view and dims as the oracle's") {
   REQUIRE(hg::all_group_kinds.size() == spec_table.size());
   for (const kind_definition& def : spec_table) {
     CAPTURE(def.name);

@@ -1,5 +1,5 @@
 // bench_bootstrap_mpi: build every group of a seed-shaped layout for the world this is started
-// with, then one all-reduce on every group; one JSON line (SPEC section 3's fields, max over
+// with, then one all-reduce on every group; one JSON line (docs/CONTRACT.md section 3's fields, max over
 // ranks). Usage: mpirun -np W bench_bootstrap_mpi [--repeat N]
 #include <boost/hana/for_each.hpp>
 #include <boost/mpi/collectives.hpp>

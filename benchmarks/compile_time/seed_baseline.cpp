@@ -20,7 +20,7 @@ static_assert(language.ranks % (language.expt_tp * language.ep * language.pp) ==
 static_assert(images.offset + images.ranks == language.offset &&
               language.offset + language.ranks == 8);
 
-// Kinds 0..11 as in SPEC section 2: tp cp pp dp dp_cp tp_cp mp ep expt_tp expt_dp tp_ep tp_ep_pp.
+// Kinds 0..11 as in docs/CONTRACT.md section 2: tp cp pp dp dp_cp tp_cp mp ep expt_tp expt_dp tp_ep tp_ep_pp.
 constexpr std::array<unsigned, 12> dims{0b0001, 0b0010, 0b1000, 0b0100, 0b0110, 0b0011,
                                         0b1001, 0b0010, 0b0001, 0b0100, 0b0011, 0b1011};
 

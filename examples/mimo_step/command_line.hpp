@@ -11,7 +11,7 @@ namespace mimo_step {
 
 struct options {
   int steps = 20;
-  std::string layout = "seed";   // seed | pair | solo (SPEC section 4)
+  std::string layout = "seed";   // seed | pair | solo (docs/CONTRACT.md section 4)
   std::string backend = "mpi";   // mpi | nccl
   bool help = false;
 };

@@ -1,4 +1,4 @@
-// examples/mimo_step/layouts.hpp: the layouts the job trains on (SPEC section 4). In each, the
+// examples/mimo_step/layouts.hpp: the layouts the job trains on (docs/CONTRACT.md section 4). In each, the
 // images module is the encoder and the language module takes its output through the bridge.
 #pragma once
 
@@ -9,7 +9,7 @@
 namespace mimo_step {
 namespace hg = hetgrid;
 
-// SPEC section 4's layouts, with the name the command line uses.
+// docs/CONTRACT.md section 4's layouts, with the name the command line uses.
 struct seed_layout : hg::layouts::seed {
   static constexpr std::string_view name = "seed";
 };

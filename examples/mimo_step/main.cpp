@@ -1,4 +1,4 @@
-// mimo_step: the main job (SPEC section 4). A toy image encoder and a two-stage language model
+// mimo_step: the main job (docs/CONTRACT.md section 4). A toy image encoder and a two-stage language model
 // with a tied embedding, trained with plain SGD on one of hetgrid's layouts, every message
 // through hetgrid's communicators; the loss is checked against a single-process reference.
 //   mpirun -np 8 build/examples/mimo_step --steps 20

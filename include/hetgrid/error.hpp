@@ -1,4 +1,4 @@
-// hetgrid/error.hpp: the kinds of broken layout rules (SPEC section 1) and the run-time error.
+// hetgrid/error.hpp: the kinds of broken layout rules (docs/CONTRACT.md section 1) and the run-time error.
 #pragma once
 
 #include <stdexcept>
@@ -10,7 +10,7 @@ namespace hetgrid {
 // One word per broken rule; it starts every message and is what the golden files hold.
 enum class error_kind {
   none, positive, divisible, language, names, world, disjoint, partition,
-  bridge  // SPEC section 4: never a layout's error, only a bridge's
+  bridge  // docs/CONTRACT.md section 4: never a layout's error, only a bridge's
 };
 
 constexpr std::string_view to_string(error_kind kind) {

@@ -1,5 +1,5 @@
 // hetgrid/grid.hpp: one module's resolved grid, a constexpr value: derived dims, the
-// coordinate <-> rank mapping of both views, and the group enumeration of SPEC section 2 over
+// coordinate <-> rank mapping of both views, and the group enumeration of docs/CONTRACT.md section 2 over
 // any set of a view's dims. Every function answers for one rank or one group in O(1); nothing
 // holds a table of the world.
 #pragma once
@@ -25,7 +25,7 @@ struct rank_coords {
 
 class grid;
 
-// The groups of one kind of one module, in SPEC order (ascending smallest member), computed on
+// The groups of one kind of one module, in the contract's order (ascending smallest member), computed on
 // demand.
 class group_range {
  public:
@@ -117,7 +117,7 @@ class grid {
     return spanned(kind, first);
   }
 
-  // The index-th group of `kind` in SPEC order. @pre 0 <= index < group_count(kind)
+  // The index-th group of `kind` in the contract's order. @pre 0 <= index < group_count(kind)
   constexpr rank_group group(const group_kind& kind, int index) const {
     const dims_array s = sizes(kind.in_view);
     const dims_array st = strides(kind.in_view);
@@ -179,7 +179,7 @@ class grid {
   }
   constexpr int pp_group_index(int rank) const { return (rank - offset) % (ranks / pp); }
 
-  // The fields of the spec, resolved, and the derived dims (SPEC section 1).
+  // The fields of the spec, resolved, and the derived dims (docs/CONTRACT.md section 1).
   int ranks, tp, cp, pp, gtp_remat, ep, expt_tp, expt_gtp_remat, offset;
   bool language;
   int dp, expt_dp;

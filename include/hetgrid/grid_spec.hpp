@@ -1,5 +1,5 @@
 // hetgrid/grid_spec.hpp: one module's factorization and placement, as a literal value
-// (SPEC section 1), and the predicates of the rules that concern one module alone.
+// (docs/CONTRACT.md section 1), and the predicates of the rules that concern one module alone.
 #pragma once
 
 #include <climits>
@@ -72,7 +72,7 @@ constexpr bool fits_world(const grid_spec& s, int world) {
 
 }  // namespace detail
 
-// The first rule that one module breaks on its own, in SPEC order: positive, divisible.
+// The first rule that one module breaks on its own, in the contract's order: positive, divisible.
 constexpr error_kind check_module(const grid_spec& s) {
   if (!detail::sizes_positive(s)) return error_kind::positive;
   if (!detail::dense_divisible(s) || !detail::expert_divisible(s)) return error_kind::divisible;

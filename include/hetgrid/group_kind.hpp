@@ -1,5 +1,5 @@
 // hetgrid/group_kind.hpp: a group kind is data, one row of a table: its name, its view and the
-// set of that view's dims it spans (SPEC section 2). Enumeration, split plan, communicators and
+// set of that view's dims it spans (docs/CONTRACT.md section 2). Enumeration, split plan, communicators and
 // every output follow from the rows; nothing depends on where a row sits.
 //
 // Adding a built-in kind is one row in builtin_kinds (and, for a named accessor, one line in
@@ -85,7 +85,7 @@ constexpr kind_row make_kind(std::string_view name, std::initializer_list<std::s
   return make_kind(name, v.value_or(view::base), dims);
 }
 
-// The reference's twenty kinds, in its ProcessGroupCollection names (SPEC section 2).
+// The reference's twenty kinds, in its ProcessGroupCollection names (docs/CONTRACT.md section 2).
 inline constexpr auto builtin_kind_rows = std::to_array<kind_row>({
     make_kind("tp", view::base, {"tp"}),
     make_kind("gtp_remat", view::base, {"gtp_remat"}),
@@ -189,7 +189,7 @@ constexpr std::optional<group_kind> group_kind_from_string(std::string_view name
 // A slot is one group a module can give a rank: the built-in kinds (slot = row), the language
 // module's two embedding groups, then the kinds a program adds (topology::with_kinds). A slot
 // list is an array of kinds; the embedding slots hold these two markers, whose groups
-// grid::slot_group computes by SPEC's embedding rule, not by their dims.
+// grid::slot_group computes by the contract's embedding rule, not by their dims.
 inline constexpr group_kind embd_kind = make_kind("embd", view::base, {"pp"});
 inline constexpr group_kind pos_embd_kind = make_kind("pos_embd", view::base, {"pp"});
 

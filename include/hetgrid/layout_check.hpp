@@ -1,6 +1,6 @@
-// hetgrid/layout_check.hpp: the rules that concern a whole topology (SPEC section 1), as constexpr
+// hetgrid/layout_check.hpp: the rules that concern a whole topology (docs/CONTRACT.md section 1), as constexpr
 // predicates over its specs, and check_layout() / describe(), which run the rule table of
-// detail/rules.hpp at run time, for specs read from a command line, in SPEC order.
+// detail/rules.hpp at run time, for specs read from a command line, in the contract's order.
 #pragma once
 
 #include <algorithm>
@@ -127,7 +127,7 @@ struct layout_error {
   constexpr explicit operator bool() const { return kind != error_kind::none; }
 };
 
-// Order (SPEC section 1): names (no module), language, names; then each module (positive,
+// Order (docs/CONTRACT.md section 1): names (no module), language, names; then each module (positive,
 // divisible, world); then disjoint; then partition: the rows of detail/rules.hpp.
 constexpr layout_error check_layout(int world, std::span<const grid_spec> specs) {
   for (const auto& rule : detail::topology_rules_first)

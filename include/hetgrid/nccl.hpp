@@ -1,4 +1,4 @@
-// hetgrid/nccl.hpp: the NCCL runtime (SPEC section 3): the bootstrap, per-group settings and the
+// hetgrid/nccl.hpp: the NCCL runtime (docs/CONTRACT.md section 3): the bootstrap, per-group settings and the
 // instantiator. Needs NCCL, the CUDA runtime and Boost.MPI (target hetgrid::nccl).
 #pragma once
 

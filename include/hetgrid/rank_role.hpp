@@ -1,4 +1,4 @@
-// hetgrid/rank_role.hpp: what a rank does (SPEC section 2, "Rank role"): the modules that hold
+// hetgrid/rank_role.hpp: what a rank does (docs/CONTRACT.md section 2, "Rank role"): the modules that hold
 // it, and whether it is the first or last pp stage in each.
 #pragma once
 

@@ -1,4 +1,4 @@
-// hetgrid/view.hpp: the two views of a module's ranks (SPEC section 2), as data: each is an
+// hetgrid/view.hpp: the two views of a module's ranks (docs/CONTRACT.md section 2), as data: each is an
 // ordered list of dims, first = fastest varying. A set of a view's dims is a bit mask over it.
 #pragma once
 

@@ -82,7 +82,7 @@ TEST_CASE("seed layout: membership, counts, embedding groups") {
   hg::mpi::rank_groups<layouts::seed> groups(world());
   const int rank = world().rank();
   if (rank >= 4) {
-    // SPEC section 3: a language rank has 22 (first stage) or 21 groups, on 4 communicators.
+    // docs/CONTRACT.md section 3: a language rank has 22 (first stage) or 21 groups, on 4 communicators.
     CHECK(groups.group_count() == (rank < 6 ? 22 : 21));
     CHECK(groups.communicator_count() == 4);
     CHECK(groups.language()->embd.has_value());

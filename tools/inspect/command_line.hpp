@@ -1,4 +1,4 @@
-// tools/inspect/command_line.hpp: hetgrid-inspect's command line (SPEC section 5) read into a
+// tools/inspect/command_line.hpp: hetgrid-inspect's command line (docs/CONTRACT.md section 5) read into a
 // request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
 #pragma once
 

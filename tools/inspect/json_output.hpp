@@ -1,4 +1,4 @@
-// tools/inspect/json_output.hpp: the two JSON shapes of SPEC section 5, the whole layout and one
+// tools/inspect/json_output.hpp: the two JSON shapes of docs/CONTRACT.md section 5, the whole layout and one
 // rank. Every group comes from hetgrid::grid. The whole layout is streamed, since it lists every
 // rank twelve times: time is linear in the world size and memory stays constant.
 #pragma once
@@ -14,7 +14,7 @@
 
 namespace hetgrid::inspect {
 
-// Keys in SPEC order, so that the text reads like the SPEC (comparisons parse it anyway).
+// Keys in the contract's order, so that the text reads like docs/CONTRACT.md (comparisons parse it anyway).
 using json = nlohmann::ordered_json;
 
 namespace detail {

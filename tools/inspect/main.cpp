@@ -1,5 +1,5 @@
 // hetgrid-inspect: checks a layout given on the command line and prints its process groups, as a
-// table or as the JSON of SPEC section 5. Exit status 2 and one line on stderr for bad input.
+// table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad input.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>

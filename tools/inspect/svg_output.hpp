@@ -2,7 +2,7 @@
 // is a panel of its ranks, coloured by module: columns are pp stages (data flows left to right),
 // rows are dp replicas, and a dashed box is a tp-cp group (tp across, cp down). Grey arrows are
 // the pp hand-offs; thick arrows are the bridge from each other module into the language module
-// (SPEC section 4), drawn from source leader to destination leader.
+// (docs/CONTRACT.md section 4), drawn from source leader to destination leader.
 #pragma once
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// hetgrid/detail/rules.hpp: the one table of layout rules (SPEC section 1 and the bridge rule of
+// hetgrid/detail/rules.hpp: the one table of layout rules (docs/CONTRACT.md section 1 and the bridge rule of
 // section 4): for each rule its kind word, its predicate (detail::, true when the rule holds)
 // and its words. The static_asserts (module_grid, topology, bridge_of), check_layout() and
 // describe() are all generated from these rows, in this order.

@@ -66,7 +66,7 @@ class group_comm {
 
   ncclComm_t get() const { return slot_->get(); }
   cudaStream_t stream() const { return slot_->stream.get(); }
-  int rank() const { return rank_; }  // position in the SPEC enumeration
+  int rank() const { return rank_; }  // position in the enumeration
   int size() const { return size_; }
   bool created() const { return slot_->comm != nullptr; }
   // Equal for groups that share one communicator.
