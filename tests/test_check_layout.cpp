@@ -3,7 +3,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 #include <vector>
 
 #include "support/golden_cases.hpp"
@@ -133,4 +135,26 @@ TEST_CASE("describe: one line that starts with the kind and names the module at 
   CHECK_THROWS_AS(hg::validate_layout(8, specs), hg::topology_error);
   const specs_t fine = {module("vision", 4), language(4, 4)};
   CHECK_NOTHROW(hg::validate_layout(8, fine));
+}
+
+TEST_CASE("many modules: the sorting checks find a repeated name and an overlap (n log n)") {
+  const int n = 50000;  // far past the pairwise checks' limit
+  std::vector<hg::grid_spec> specs(n);
+  for (int i = 0; i < n; ++i) {
+    const std::string name = "m" + std::to_string(i);
+    name.copy(specs[i].name, name.size());
+    specs[i].ranks = 1;
+    specs[i].offset = n - 1 - i;  // given in descending order: the check must sort
+    specs[i].language = i == 0;
+  }
+  CHECK_FALSE(hg::check_layout(n, specs));
+  std::vector<hg::grid_spec> overlap = specs;
+  overlap[n / 2].offset = overlap[n / 3].offset;
+  CHECK(hg::check_layout(n, overlap).kind == hg::error_kind::disjoint);
+  std::vector<hg::grid_spec> twice = specs;
+  std::copy(std::begin(twice[n - 1].name), std::end(twice[n - 1].name), std::begin(twice[7].name));
+  CHECK(hg::check_layout(n, twice).kind == hg::error_kind::names);
+  std::vector<hg::grid_spec> gap = specs;
+  gap[5].ranks = 2;  // overlaps its neighbour below
+  CHECK(hg::check_layout(n + 1, gap).kind == hg::error_kind::disjoint);
 }

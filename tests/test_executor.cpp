@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <hetgrid/executor.hpp>
 #include <hetgrid/hetgrid.hpp>
 #include <map>
 #include <memory>

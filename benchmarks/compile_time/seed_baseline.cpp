@@ -4,29 +4,30 @@
 namespace {
 
 struct spec {
-  int ranks, tp, cp, pp, ep, expt_tp, offset;
+  int ranks, tp, gtp, cp, pp, ep, expt_tp, egtp, offset;
   bool language;
 };
 
-constexpr spec images{4, 2, 1, 1, 1, 2, 0, false};
-constexpr spec language{4, 2, 1, 2, 1, 2, 4, true};
+constexpr spec images{4, 2, 1, 1, 1, 1, 2, 1, 0, false};
+constexpr spec language{4, 2, 1, 1, 2, 1, 2, 1, 4, true};
 constexpr std::array<spec, 2> modules{images, language};
 
 // The layout rules the topology checks, by hand.
-static_assert(images.ranks % (images.tp * images.cp * images.pp) == 0);
-static_assert(language.ranks % (language.tp * language.cp * language.pp) == 0);
-static_assert(images.ranks % (images.expt_tp * images.ep * images.pp) == 0);
-static_assert(language.ranks % (language.expt_tp * language.ep * language.pp) == 0);
+static_assert(images.ranks % (images.tp * images.gtp * images.cp * images.pp) == 0);
+static_assert(language.ranks % (language.tp * language.gtp * language.cp * language.pp) == 0);
+static_assert(images.ranks % (images.expt_tp * images.ep * images.egtp * images.pp) == 0);
+static_assert(language.ranks % (language.expt_tp * language.ep * language.egtp * language.pp) == 0);
 static_assert(images.offset + images.ranks == language.offset &&
               language.offset + language.ranks == 8);
 
-// Kinds 0..11 as in docs/CONTRACT.md section 2: tp cp pp dp dp_cp tp_cp mp ep expt_tp expt_dp tp_ep tp_ep_pp.
-constexpr std::array<unsigned, 12> dims{0b0001, 0b0010, 0b1000, 0b0100, 0b0110, 0b0011,
-                                        0b1001, 0b0010, 0b0001, 0b0100, 0b0011, 0b1011};
+// The twenty kinds as in docs/CONTRACT.md section 2: the dims each spans (bit i: dim i of its
+// view, fastest first), and whether its view is the expert one.
+constexpr std::array<unsigned, 20> dims{0b00001, 0b00010, 0b00100, 0b10000, 0b01000, 0b01100, 0b01110, 0b00101, 0b01011, 0b01111, 0b10011, 0b11111, 0b00010, 0b00001, 0b00100, 0b01000, 0b01100, 0b00011, 0b10011, 0b10111};
+constexpr std::array<bool, 20> expert{false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true};
 
-constexpr std::array<int, 4> sizes(const spec& s, int kind) {
-  if (kind < 7) return {s.tp, s.cp, s.ranks / (s.tp * s.cp * s.pp), s.pp};
-  return {s.expt_tp, s.ep, s.ranks / (s.expt_tp * s.ep * s.pp), s.pp};
+constexpr std::array<int, 5> sizes(const spec& s, int kind) {
+  if (!expert[kind]) return {s.tp, s.gtp, s.cp, s.ranks / (s.tp * s.gtp * s.cp * s.pp), s.pp};
+  return {s.expt_tp, s.ep, s.egtp, s.ranks / (s.expt_tp * s.ep * s.egtp * s.pp), s.pp};
 }
 
 struct group {
@@ -37,7 +38,7 @@ struct group {
 constexpr group group_of(const spec& s, int kind, int rank) {
   const auto n = sizes(s, kind);
   int local = rank - s.offset, stride = 1, front = s.offset, size = 1;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     const int c = local % n[i];
     local /= n[i];
     if (dims[kind] >> i & 1u) size *= n[i];
@@ -69,32 +70,48 @@ constexpr role role_of(int rank) {
 
 static_assert(is(group_of(language, 0, 5), 4, 2));
 static_assert(is(group_of(language, 1, 5), 5, 1));
-static_assert(is(group_of(language, 2, 5), 5, 2));
-static_assert(is(group_of(language, 3, 5), 5, 1));
+static_assert(is(group_of(language, 2, 5), 5, 1));
+static_assert(is(group_of(language, 3, 5), 5, 2));
 static_assert(is(group_of(language, 4, 5), 5, 1));
-static_assert(is(group_of(language, 5, 5), 4, 2));
-static_assert(is(group_of(language, 6, 5), 4, 4));
-static_assert(is(group_of(language, 7, 5), 5, 1));
+static_assert(is(group_of(language, 5, 5), 5, 1));
+static_assert(is(group_of(language, 6, 5), 5, 1));
+static_assert(is(group_of(language, 7, 5), 4, 2));
 static_assert(is(group_of(language, 8, 5), 4, 2));
-static_assert(is(group_of(language, 9, 5), 5, 1));
-static_assert(is(group_of(language, 10, 5), 4, 2));
+static_assert(is(group_of(language, 9, 5), 4, 2));
+static_assert(is(group_of(language, 10, 5), 4, 4));
 static_assert(is(group_of(language, 11, 5), 4, 4));
+static_assert(is(group_of(language, 12, 5), 5, 1));
+static_assert(is(group_of(language, 13, 5), 4, 2));
+static_assert(is(group_of(language, 14, 5), 5, 1));
+static_assert(is(group_of(language, 15, 5), 5, 1));
+static_assert(is(group_of(language, 16, 5), 5, 1));
+static_assert(is(group_of(language, 17, 5), 4, 2));
+static_assert(is(group_of(language, 18, 5), 4, 4));
+static_assert(is(group_of(language, 19, 5), 4, 4));
 
 static_assert(is(group_of(images, 0, 2), 2, 2));
 static_assert(is(group_of(images, 1, 2), 2, 1));
 static_assert(is(group_of(images, 2, 2), 2, 1));
-static_assert(is(group_of(images, 3, 2), 0, 2));
+static_assert(is(group_of(images, 3, 2), 2, 1));
 static_assert(is(group_of(images, 4, 2), 0, 2));
-static_assert(is(group_of(images, 5, 2), 2, 2));
-static_assert(is(group_of(images, 6, 2), 2, 2));
-static_assert(is(group_of(images, 7, 2), 2, 1));
-static_assert(is(group_of(images, 8, 2), 2, 2));
-static_assert(is(group_of(images, 9, 2), 0, 2));
+static_assert(is(group_of(images, 5, 2), 0, 2));
+static_assert(is(group_of(images, 6, 2), 0, 2));
+static_assert(is(group_of(images, 7, 2), 2, 2));
+static_assert(is(group_of(images, 8, 2), 0, 4));
+static_assert(is(group_of(images, 9, 2), 0, 4));
 static_assert(is(group_of(images, 10, 2), 2, 2));
-static_assert(is(group_of(images, 11, 2), 2, 2));
+static_assert(is(group_of(images, 11, 2), 0, 4));
+static_assert(is(group_of(images, 12, 2), 2, 1));
+static_assert(is(group_of(images, 13, 2), 2, 2));
+static_assert(is(group_of(images, 14, 2), 2, 1));
+static_assert(is(group_of(images, 15, 2), 0, 2));
+static_assert(is(group_of(images, 16, 2), 0, 2));
+static_assert(is(group_of(images, 17, 2), 2, 2));
+static_assert(is(group_of(images, 18, 2), 2, 2));
+static_assert(is(group_of(images, 19, 2), 2, 2));
 
 // Embedding groups: pp group's first and last member; pos_embd the first alone.
-static_assert(group_of(language, 2, 5).front == 5 && pp_coord(language, 5) == 0 &&
+static_assert(group_of(language, 3, 5).front == 5 && pp_coord(language, 5) == 0 &&
               pp_coord(language, 7) == language.pp - 1);
 
 static_assert(role_of(5).member[1] && role_of(5).first[1] && !role_of(5).last[1]);

@@ -5,7 +5,6 @@
 
 #include "hetgrid/bridge.hpp"
 #include "hetgrid/error.hpp"
-#include "hetgrid/executor.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/group_kind.hpp"

@@ -3,12 +3,9 @@
 // detail/rules.hpp at run time, for specs read from a command line, in the contract's order.
 #pragma once
 
-#include <algorithm>
 #include <span>
 #include <string>
 #include <type_traits>
-#include <utility>
-#include <vector>
 
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid_spec.hpp"
@@ -54,6 +51,38 @@ constexpr bool has_modules(int, spec_list specs) { return !specs.empty(); }
 constexpr bool one_language_module(int, spec_list specs) { return language_count(specs) == 1; }
 constexpr bool world_positive(int world, spec_list) { return world >= 1; }
 
+// In-place heap sort: n log n with no allocation beyond the caller's and no <algorithm>
+// (which would cost every translation unit that includes the core).
+template <class T, class Less>
+constexpr void heap_sort(T* items, std::size_t n, Less less) {
+  const auto sift_down = [&](std::size_t root, std::size_t end) {
+    for (std::size_t child; (child = 2 * root + 1) < end; root = child) {
+      if (child + 1 < end && less(items[child], items[child + 1])) ++child;
+      if (!less(items[root], items[child])) return;
+      const T held = items[root];
+      items[root] = items[child];
+      items[child] = held;
+    }
+  };
+  for (std::size_t i = n / 2; i-- > 0;) sift_down(i, n);
+  for (std::size_t end = n; end-- > 1;) {
+    const T held = items[0];
+    items[0] = items[end];
+    items[end] = held;
+    sift_down(0, end);
+  }
+}
+
+// Owns a run-time array for the sorting checks.
+template <class T>
+struct scratch {
+  constexpr explicit scratch(std::size_t n) : items(new T[n]) {}
+  constexpr ~scratch() { delete[] items; }
+  scratch(const scratch&) = delete;
+  scratch& operator=(const scratch&) = delete;
+  T* items;
+};
+
 constexpr bool names_distinct(int, spec_list specs) {
   if (std::is_constant_evaluated() || specs.size() <= pairwise_limit) {
     for (std::size_t i = 0; i < specs.size(); ++i)
@@ -61,11 +90,12 @@ constexpr bool names_distinct(int, spec_list specs) {
         if (specs[i].name_view() == specs[j].name_view()) return false;
     return true;
   }
-  std::vector<std::string_view> names;
-  names.reserve(specs.size());
-  for (const auto& s : specs) names.push_back(s.name_view());
-  std::sort(names.begin(), names.end());
-  return std::adjacent_find(names.begin(), names.end()) == names.end();
+  scratch<std::string_view> names(specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) names.items[i] = specs[i].name_view();
+  heap_sort(names.items, specs.size(), [](std::string_view a, std::string_view b) { return a < b; });
+  for (std::size_t i = 1; i < specs.size(); ++i)
+    if (names.items[i] == names.items[i - 1]) return false;
+  return true;
 }
 
 // Rule 5: all identical (colocated) or pairwise disjoint (non-colocated).
@@ -77,12 +107,16 @@ constexpr bool spans_disjoint_or_equal(int, spec_list specs) {
         if (spans_overlap(specs[i], specs[j])) return false;
     return true;
   }
-  std::vector<std::pair<long long, long long>> spans;  // [begin, end), sorted: neighbours clash
-  spans.reserve(specs.size());
-  for (const auto& s : specs) spans.emplace_back(s.offset, span_end(s));
-  std::sort(spans.begin(), spans.end());
-  for (std::size_t i = 1; i < spans.size(); ++i)
-    if (spans[i].first < spans[i - 1].second) return false;
+  struct span_bounds {
+    long long begin, end;
+  };
+  scratch<span_bounds> spans(specs.size());  // sorted by begin: only neighbours can clash
+  for (std::size_t i = 0; i < specs.size(); ++i) spans.items[i] = {specs[i].offset, span_end(specs[i])};
+  heap_sort(spans.items, specs.size(), [](const span_bounds& a, const span_bounds& b) {
+    return a.begin < b.begin || (a.begin == b.begin && a.end < b.end);
+  });
+  for (std::size_t i = 1; i < specs.size(); ++i)
+    if (spans.items[i].begin < spans.items[i - 1].end) return false;
   return true;
 }
 
