@@ -42,7 +42,7 @@ void run(const boost::mpi::communicator& world, double world_connect_s, int repe
     const double first_s = bench::max_over_ranks(world, t2 - t1);
     if (rank == 0)
       std::printf(
-          "{\"bench\": \"bootstrap_mpi\", \"path\": \"floor_12_splits\", \"world\": %d, "
+          "{\"bench\": \"bootstrap_mpi\", \"path\": \"floor_one_split_per_kind\", \"world\": %d, "
           "\"iteration\": %d, \"groups\": %d, \"communicators\": %d, \"split_calls\": %d, "
           "\"create_s\": %.6f, \"first_collective_s\": %.6f, \"total_s\": %.6f, "
           "\"world_connect_s\": %.6f}\n",
