@@ -15,6 +15,7 @@
 #include "hetgrid/nccl/bootstrap.hpp"
 #include "hetgrid/nccl/comm.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/watchdog.hpp"  // issue 14: watchdog hook
 #include "hetgrid/process_groups.hpp"
 #include "hetgrid/split_plan.hpp"
 
@@ -31,6 +32,14 @@ struct comm_slot {
   comm_settings settings;
   std::string name;
   double timeout_s = 0;
+  watchdog::handle watch;  // issue 14: watchdog hook
+
+  // issue 14: watchdog hook: a stall while finalizing is still caught; the comm is not aborted.
+  ~comm_slot() {
+    watch.closing();
+    owned.reset();
+    watch.release();
+  }
 
   ncclComm_t get() {
     if (comm == nullptr && lazy) {
@@ -42,6 +51,7 @@ struct comm_slot {
       await_ready(made, deadline_after(timeout_s), name, timeout_s);
       owned = owned_comm(made);
       comm = made;
+      watch.set_comm(made);  // issue 14: watchdog hook
     }
     return comm;
   }
@@ -88,9 +98,14 @@ class rank_groups {
   static constexpr auto& plan = plan_of<Topology, plan_options_of>;
   static constexpr int module_count = Topology::module_count;
 
+  // split_parent: the communicator to split off (non-blocking, so that each split is polled with
+  // the deadline); null: nccl_world itself. watch: the steady-state watchdog (watchdog.hpp).
   rank_groups(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
-              double timeout_s = 60.0)
+              double timeout_s = 60.0, ncclComm_t split_parent = nullptr,  // issue 14 hook
+              watchdog_options watch = {})                                 // issue 14 hook
       : rank_(mpi_world.rank()) {
+    const ncclComm_t parent = split_parent != nullptr ? split_parent : nccl_world;  // issue 14
+    watchdog_.configure(std::move(watch));  // issue 14: watchdog hook
     check_world_size(mpi_world.size(), Topology::world);
     int nccl_ranks = 0;
     detail::check(ncclCommCount(nccl_world, &nccl_ranks), "ncclCommCount(world)");
@@ -107,6 +122,7 @@ class rank_groups {
       slot->lazy = c.source == class_source::self;
       if (c.source == class_source::world) slot->comm = nccl_world;
       slot->stream = owned_stream(detail::stream_priority(slot->settings.high_priority));
+      slot->watch = watchdog_.watch(slot->name, slot->stream.get(), slot->comm);  // issue 14 hook
       by_class_[id] = std::move(slot);
     }
 
@@ -119,12 +135,12 @@ class rank_groups {
                                                 slot ? slot->name.c_str() : "hetgrid:none");
       ncclComm_t child = nullptr;
       const std::string what = slot ? slot->name : "split round " + std::to_string(round);
-      detail::check(ncclCommSplit(nccl_world,
+      detail::check(ncclCommSplit(parent,  // issue 14: was nccl_world
                                   color == plan.undefined_color ? NCCL_SPLIT_NOCOLOR : color,
                                   plan.key(rank_), &child, &config),
                     "ncclCommSplit(" + what + ")");
       // A non-blocking split may fill in the child only as the parent's part completes.
-      detail::await_ready(nccl_world, deadline, "world (splitting " + what + ")", timeout_s,
+      detail::await_ready(parent, deadline, "world (splitting " + what + ")", timeout_s,  // issue 14: was nccl_world
                           false);  // the world communicator is the bootstrap's
       detail::await_ready(child, deadline, what, timeout_s);
       if (color != plan.undefined_color && child == nullptr)
@@ -135,6 +151,7 @@ class rank_groups {
       }
       slot->owned = owned_comm(child);
       slot->comm = child;
+      slot->watch.set_comm(child);  // issue 14: watchdog hook
     }
     groups_ = hetgrid::detail::collect_groups<group_comm>(
         plan, Topology::language_index, rank_, [&](int id, const rank_group& group) {
@@ -142,8 +159,10 @@ class rank_groups {
         });
   }
 
-  rank_groups(const bootstrap& boot, double timeout_s = 60.0)
-      : rank_groups(boot.mpi_world(), boot.nccl_world(), timeout_s) {}
+  rank_groups(const bootstrap& boot, double timeout_s = 60.0,
+              watchdog_options watch = {})  // issue 14 hook
+      : rank_groups(boot.mpi_world(), boot.nccl_world(), timeout_s, boot.split_parent(),
+                    std::move(watch)) {}
 
   const multi_module_groups<group_comm, module_count>& modules() const { return groups_; }
   const process_groups<group_comm>* language() const { return groups_.language(); }
@@ -162,6 +181,7 @@ class rank_groups {
     return n;
   }
   static constexpr int split_calls() { return plan.round_count; }
+  const nccl::watchdog& watcher() const { return watchdog_; }  // issue 14 hook
 
  private:
   bool holds(int id) const {
@@ -172,6 +192,7 @@ class rank_groups {
   }
 
   int rank_;
+  nccl::watchdog watchdog_;  // issue 14 hook: before by_class_, so that it outlives the slots
   std::array<std::unique_ptr<detail::comm_slot>, plan.max_classes> by_class_{};
   multi_module_groups<group_comm, module_count> groups_;
 };
