@@ -4,6 +4,8 @@
 # 8 B - 64 KiB, then 1 MiB - 8 GiB), bench_bootstrap_nccl, mimo_step over NCCL, compute-sanitizer.
 # Usage: benchmarks/gpu/issue14.sh BIN_DIR OUT_DIR [parts...]   (parts: tests bench mimo sanitizer)
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+[ -f "$here/expect_watchdog.sh" ] || here=$(cd "$here/../../tests/nccl" && pwd)
 bin=${1:?usage: issue14.sh BIN_DIR OUT_DIR}; out=${2:?}; shift 2
 parts=${*:-tests bench mimo sanitizer}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 NCCL_NVLS_ENABLE=0
@@ -15,16 +17,17 @@ tests)
   { echo "== test_nccl_groups -np 1"; run -np 1 "$bin/test_nccl_groups"; echo "rc=$?"
     echo "== peer never arrives, -np 2, timeout 5 s"; t0=$(date +%s%N)
     run --oversubscribe -np 2 "$bin/peer_never_arrives" 5; echo "rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))"
-    echo "== stalled operation, -np 1, watchdog timeout 3 s"
-    bash tests/nccl/expect_watchdog.sh 1 3 "$bin/watchdog_cases"; echo "rc=$?"
-    echo "== stalled operation, -np 1, watchdog timeout 10 s"
-    bash tests/nccl/expect_watchdog.sh 1 10 "$bin/watchdog_cases"; echo "rc=$?"
+    for tg in 3: 3:0 3:1.5 10:; do  # TIMEOUT:ABORT_GUARD (empty: the default)
+      t=${tg%%:*}; g=${tg#*:}
+      echo "== stalled operation, -np 1, watchdog timeout $t s, abort guard ${g:-default}"
+      bash "$here/expect_watchdog.sh" 1 "$t" "$bin/watchdog_cases" $g; echo "rc=$?"
+    done
     echo "== shutdown with work in flight"; run -np 1 "$bin/watchdog_cases" shutdown; echo "rc=$?"
   } > "$out/tests.log" 2>&1 ;;
 bench)
-  { run -np 1 "$bin/bench_collectives" --compare --iters 200 --warmup 20 --rounds 7; echo "rc=$?"; } > "$out/compare_latency.jsonl" 2>&1
-  { run -np 1 "$bin/bench_collectives" --compare --iters 200 --warmup 20 --rounds 7; echo "rc=$?"; } > "$out/compare_latency_2.jsonl" 2>&1
-  { run -np 1 "$bin/bench_collectives" --compare --min-bytes 1048576 --max-bytes 8589934592 --iters 5 --warmup 2 --rounds 3; echo "rc=$?"; } > "$out/compare_bandwidth.jsonl" 2>&1
+  { run -np 1 "$bin/bench_collectives" --compare --iters 200 --warmup 20 --rounds 11; echo "rc=$?"; } > "$out/compare_latency.jsonl" 2>&1
+  { run -np 1 "$bin/bench_collectives" --compare --iters 200 --warmup 20 --rounds 11; echo "rc=$?"; } > "$out/compare_latency_2.jsonl" 2>&1
+  { run -np 1 "$bin/bench_collectives" --compare --min-bytes 1048576 --max-bytes 8589934592 --iters 20 --warmup 3 --rounds 5; echo "rc=$?"; } > "$out/compare_bandwidth.jsonl" 2>&1
   { for v in default no_reuse_eager; do for r in 1 2 3; do run -np 1 "$bin/bench_bootstrap_nccl" --variant $v; done; done; } > "$out/bootstrap_nccl.jsonl" 2>&1 ;;
 mimo)
   { echo "== mimo_step --backend nccl --layout solo --steps 20"

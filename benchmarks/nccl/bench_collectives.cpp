@@ -10,8 +10,8 @@
 //   tp_nonblocking: the same in NCCL's non-blocking mode, the default before issue 14)
 // --compare (issue 14): in one run, interleaved R rounds (median), for each op and size from
 // --min-bytes (8) to --max-bytes (64 KiB unless given): "default" (hetgrid's rank_groups with
-// default settings and its watchdog running), "blocking" (a plain blocking communicator split
-// by this program, no hetgrid object, no watchdog) and "nonblocking" (the old default), and
+// default settings and its watchdog running), "blocking" (a plain blocking communicator made
+// by this program with ncclCommInitRankConfig, no hetgrid object, no watchdog) and "nonblocking" (the old default), and
 // default / blocking as "ratio". Without a GPU it prints one line and exits 77.
 #include <algorithm>
 #include <cmath>
@@ -276,12 +276,18 @@ int compare(const std::vector<compared>& modes, int n, int rank, int world_rank,
   return wrong == 0 ? 0 : 1;
 }
 
-// A plain blocking communicator over the whole job, split off the non-blocking world (polled).
+// A plain blocking communicator over the whole job, made the way any NCCL program makes one
+// (its own unique id, ncclCommInitRankConfig with blocking = 1): nothing of hetgrid's in it.
 nc::owned_comm plain_blocking(const nc::bootstrap& boot) {
-  ncclConfig_t config = d::make_config(nc::comm_settings{.blocking = true}, "bench:blocking");
+  ncclUniqueId id{};
+  if (boot.rank() == 0) d::check(ncclGetUniqueId(&id), "ncclGetUniqueId");
+  MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_Comm(boot.mpi_world()));
+  ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
+  config.blocking = 1;
+  config.commName = "bench:blocking";
   ncclComm_t comm = nullptr;
-  d::check(ncclCommSplit(boot.split_parent(), 0, boot.rank(), &comm, &config), "ncclCommSplit");
-  nc::await(boot.split_parent(), 120, "ncclCommSplit(bench:blocking)");
+  d::check(ncclCommInitRankConfig(&comm, boot.size(), id, boot.rank(), &config),
+           "ncclCommInitRankConfig(bench:blocking)");
   return nc::owned_comm(comm);
 }
 

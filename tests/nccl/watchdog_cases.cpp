@@ -1,7 +1,7 @@
 // The watchdog on the GPU machine (issue 14). One GPU per rank: mpirun -np 1 (one GPU) or -np 2
 // (two GPUs: the same code, a real peer then waits on the stalled rank).
 //
-//   watchdog_cases stall TIMEOUT
+//   watchdog_cases stall TIMEOUT [ABORT_GUARD]   (ABORT_GUARD: watchdog_options::abort_guard_s)
 //     Every rank builds its groups with the watchdog's timeout TIMEOUT. Rank 0 holds its
 //     language tp group's stream with cuStreamWaitValue32 on a flag that is never set, then
 //     issues an all-reduce on that group; the other ranks issue the same all-reduce (their
@@ -66,9 +66,9 @@ wait_value_fn wait_value32() {
 }
 
 template <class Topology>
-int stall(const nc::bootstrap& boot, double timeout_s) {
+int stall(const nc::bootstrap& boot, double timeout_s, double abort_guard_s) {
   nc::rank_groups<Topology, nc::settings_table{}, split_path> groups(
-      boot, 60.0, nc::watchdog_options{.timeout_s = timeout_s});
+      boot, 60.0, nc::watchdog_options{.timeout_s = timeout_s, .abort_guard_s = abort_guard_s});
   const nc::group_comm& tp = groups.language()->tp;
   float* data = nullptr;
   unsigned* flag = nullptr;  // stays 0: the wait below never ends
@@ -161,7 +161,7 @@ int shutdown(const nc::bootstrap& boot) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode != "stall" && mode != "shutdown") {
-    std::fprintf(stderr, "usage: watchdog_cases stall TIMEOUT | shutdown\n");
+    std::fprintf(stderr, "usage: watchdog_cases stall TIMEOUT [ABORT_GUARD] | shutdown\n");
     return 2;
   }
   if (!gpu_check::have_gpu()) return gpu_check::skip("watchdog_cases");
@@ -173,7 +173,9 @@ int main(int argc, char** argv) {
   }
   if (mode == "stall") {
     const double timeout_s = argc > 2 ? std::atof(argv[2]) : 3.0;
-    return boot.size() == 1 ? stall<solo>(boot, timeout_s) : stall<pair_tp>(boot, timeout_s);
+    const double guard_s = argc > 3 ? std::atof(argv[3]) : nc::watchdog_options{}.abort_guard_s;
+    return boot.size() == 1 ? stall<solo>(boot, timeout_s, guard_s)
+                            : stall<pair_tp>(boot, timeout_s, guard_s);
   }
   return boot.size() == 1 ? shutdown<solo>(boot) : shutdown<pair_tp>(boot);
 }

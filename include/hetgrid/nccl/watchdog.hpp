@@ -56,9 +56,10 @@ struct watchdog_options {
   double timeout_s = 600.0;
   // How often it looks; 0: timeout / 20, between 10 ms and 500 ms.
   double interval_s = 0;
-  // Seconds ncclCommAbort may take before the process ends without it (it took 1.0 s on one
-  // H200).
-  double abort_guard_s = 1.5;
+  // Seconds ncclCommAbort may take before the process ends without it; 0: no abort, end at
+  // once. An abort cannot return while the stuck work sits in front of NCCL's kernel on the
+  // stream (it waits for that stream), and ending the process frees the GPU just as well.
+  double abort_guard_s = 0.5;
   // Called on the watchdog thread after the abort. Default (empty): print nothing more and end
   // the process with exit status 1. A handler that returns ends the process the same way.
   std::function<void(const watchdog_event&)> on_failure;
@@ -217,23 +218,35 @@ class watchdog {
     }
   }
 
+  static long long epoch_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
   // Reports, aborts the communicator (bounded), hands over to the handler, ends the process.
   [[noreturn]] void fire(entry& e, ncclResult_t result, std::string message) {
-    message += e.closing.load() ? " (while being destroyed); ending the process"
-                                : "; aborting its communicator and ending the process";
-    std::fprintf(stderr, "hetgrid: %s\n", message.c_str());
-    std::fflush(stderr);
     const double guard = options_.abort_guard_s;
-    std::thread([guard] {  // ncclCommAbort must not become the next hang
-      std::this_thread::sleep_for(std::chrono::duration<double>(guard));
-      std::fprintf(stderr, "hetgrid: nccl watchdog: ncclCommAbort did not return within %.1f s\n",
-                   guard);
-      std::fflush(stderr);
-      std::_Exit(EXIT_FAILURE);
-    }).detach();
-    if (const ncclComm_t comm = e.comm.load(); comm != nullptr && !e.closing.load())
-      ncclCommAbort(comm);
+    const bool abort = guard > 0 && e.comm.load() != nullptr && !e.closing.load();
+    message += abort ? "; aborting its communicator and ending the process"
+                     : "; ending the process";
+    std::fprintf(stderr, "hetgrid: %s (at %lld ms since the epoch)\n", message.c_str(), epoch_ms());
+    std::fflush(stderr);
+    if (abort) {
+      std::thread([guard] {  // ncclCommAbort must not become the next hang
+        std::this_thread::sleep_for(std::chrono::duration<double>(guard));
+        std::fprintf(stderr,
+                     "hetgrid: nccl watchdog: ncclCommAbort did not return within %.1f s; exiting "
+                     "(at %lld ms)\n",
+                     guard, epoch_ms());
+        std::fflush(stderr);
+        std::_Exit(EXIT_FAILURE);
+      }).detach();
+      ncclCommAbort(e.comm.load());
+    }
     if (options_.on_failure) options_.on_failure(watchdog_event{e.name, message, result, result == ncclInProgress});
+    std::fprintf(stderr, "hetgrid: nccl watchdog: exiting (at %lld ms)\n", epoch_ms());
+    std::fflush(stderr);
     std::_Exit(EXIT_FAILURE);
   }
 
