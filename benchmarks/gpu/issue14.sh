@@ -22,6 +22,9 @@ tests)
       echo "== stalled operation, -np 1, watchdog timeout $t s, abort guard ${g:-default}"
       bash "$here/expect_watchdog.sh" 1 "$t" "$bin/watchdog_cases" $g; echo "rc=$?"
     done
+    for m in exit_idle exit_stuck exit_stuck; do  # what ending a process costs, without mpirun
+      echo "== $m"; "$bin/watchdog_cases" $m; echo "rc=$? ended at $(date +%s%3N) ms"
+    done
     echo "== shutdown with work in flight"; run -np 1 "$bin/watchdog_cases" shutdown; echo "rc=$?"
   } > "$out/tests.log" 2>&1 ;;
 bench)

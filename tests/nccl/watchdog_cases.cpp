@@ -156,10 +156,32 @@ int shutdown(const nc::bootstrap& boot) {
   return ok ? 0 : 1;
 }
 
+// How long the process takes to end when a stream is held by cuStreamWaitValue32 (no NCCL
+// call, no watchdog): prints the time, then _Exit(1). The caller measures the rest.
+int exit_stuck(bool hold) {
+  cudaStream_t stream = nullptr;
+  unsigned* flag = nullptr;
+  d::check_cuda(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
+  d::check_cuda(cudaMalloc(&flag, sizeof(unsigned)), "cudaMalloc");
+  d::check_cuda(cudaMemset(flag, 0, sizeof(unsigned)), "cudaMemset");
+  d::check_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+  if (hold)
+    wait_value32()(reinterpret_cast<CUstream>(stream), reinterpret_cast<CUdeviceptr>(flag), 1,
+                   CU_STREAM_WAIT_VALUE_EQ);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::printf("watchdog_cases: exit_%s: _Exit at %lld ms\n", hold ? "stuck" : "idle", epoch_ms());
+  std::fflush(stdout);
+  std::_Exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "exit_stuck" || mode == "exit_idle") {
+    if (!gpu_check::have_gpu()) return gpu_check::skip("watchdog_cases");
+    return exit_stuck(mode == "exit_stuck");
+  }
   if (mode != "stall" && mode != "shutdown") {
     std::fprintf(stderr, "usage: watchdog_cases stall TIMEOUT [ABORT_GUARD] | shutdown\n");
     return 2;
