@@ -34,12 +34,19 @@ bench)
   { for v in default no_reuse_eager; do for r in 1 2 3; do run -np 1 "$bin/bench_bootstrap_nccl" --variant $v; done; done; } > "$out/bootstrap_nccl.jsonl" 2>&1 ;;
 mimo)
   { echo "== mimo_step --backend nccl --layout solo --steps 20"
-    run -np 1 "$bin/mimo_step" --backend nccl --layout solo --steps 20; echo "rc=$?"; } > "$out/mimo_step_nccl.log" 2>&1 ;;
+    run -np 1 "$bin/mimo_step" --backend nccl --layout solo --steps 20; echo "rc=$?"
+    for r in 1 2 3; do echo "== mimo_step --backend nccl --layout solo --steps 200 (timing, run $r)"
+      run -np 1 "$bin/mimo_step" --backend nccl --layout solo --steps 200 | grep -v "^step "; echo "rc=$?"; done
+    echo "== mimo_step --backend mpi --layout solo --steps 200 (the host trainer, same machine)"
+    run -np 1 "$bin/mimo_step" --backend mpi --layout solo --steps 200 | tail -2; echo "rc=$?"
+  } > "$out/mimo_step_nccl.log" 2>&1 ;;
 sanitizer)
   { echo "== compute-sanitizer memcheck, test_nccl_groups"
     timeout 200 compute-sanitizer --tool memcheck --leak-check full "$bin/test_nccl_groups"; echo "rc=$?"
     echo "== compute-sanitizer memcheck, watchdog_cases shutdown"
     timeout 120 compute-sanitizer --tool memcheck --leak-check full "$bin/watchdog_cases" shutdown; echo "rc=$?"
+    echo "== compute-sanitizer memcheck, mimo_step --backend nccl --layout solo --steps 5"
+    timeout 150 compute-sanitizer --tool memcheck --leak-check full "$bin/mimo_step" --backend nccl --layout solo --steps 5; echo "rc=$?"
   } > "$out/sanitizer.log" 2>&1 ;;
 esac; done
 echo done
