@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# expect_watchdog.sh NP TIMEOUT BINARY [ABORT_GUARD]: runs `mpirun -np NP BINARY stall TIMEOUT
-# [ABORT_GUARD]` and passes when
+# expect_watchdog.sh NP TIMEOUT BINARY [ABORT_GUARD [exit_alone]]: runs `mpirun -np NP BINARY
+# stall TIMEOUT ...` and passes when
 # every rank ends non-zero, the output names the stalled group ("nccl watchdog: group
 # 'hetgrid:..."), and the job ended within TIMEOUT + 2 s of the stall's start (printed by each
 # rank). Exit 77 (skipped) where the program reports no GPU.
 set -u
 np=${1:?usage: expect_watchdog.sh NP TIMEOUT BINARY [ABORT_GUARD]}; timeout_s=${2:?}; binary=${3:?}
-guard=${4:-}
+shift 3  # the rest: watchdog_cases' ABORT_GUARD [exit_alone]
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 out=$(timeout $(( ${timeout_s%.*} + 60 )) mpirun --bind-to none --oversubscribe -x NCCL_NVLS_ENABLE \
-      -np "$np" "$binary" stall "$timeout_s" $guard 2>&1)
+      -np "$np" "$binary" stall "$timeout_s" "$@" 2>&1)
 rc=$?
 ended_ms=$(date +%s%3N)
 echo "$out"

@@ -1,7 +1,8 @@
 // The watchdog on the GPU machine (issue 14). One GPU per rank: mpirun -np 1 (one GPU) or -np 2
 // (two GPUs: the same code, a real peer then waits on the stalled rank).
 //
-//   watchdog_cases stall TIMEOUT [ABORT_GUARD]   (ABORT_GUARD: watchdog_options::abort_guard_s)
+//   watchdog_cases stall TIMEOUT [ABORT_GUARD [exit_alone]]   (ABORT_GUARD: watchdog_options::
+//   abort_guard_s; exit_alone: end this process only, not the job through MPI_Abort)
 //     Every rank builds its groups with the watchdog's timeout TIMEOUT. Rank 0 holds its
 //     language tp group's stream with cuStreamWaitValue32 on a flag that is never set, then
 //     issues an all-reduce on that group; the other ranks issue the same all-reduce (their
@@ -66,9 +67,12 @@ wait_value_fn wait_value32() {
 }
 
 template <class Topology>
-int stall(const nc::bootstrap& boot, double timeout_s, double abort_guard_s) {
-  nc::rank_groups<Topology, nc::settings_table{}, split_path> groups(
-      boot, 60.0, nc::watchdog_options{.timeout_s = timeout_s, .abort_guard_s = abort_guard_s});
+int stall(const nc::bootstrap& boot, double timeout_s, double abort_guard_s, bool exit_alone) {
+  nc::watchdog_options watch{.timeout_s = timeout_s, .abort_guard_s = abort_guard_s};
+  // exit_alone: a handler that returns, so the watchdog ends this process alone (_Exit(1))
+  // instead of rank_groups' default, MPI_Abort of the whole job.
+  if (exit_alone) watch.on_failure = [](const nc::watchdog_event&) {};
+  nc::rank_groups<Topology, nc::settings_table{}, split_path> groups(boot, 60.0, std::move(watch));
   const nc::group_comm& tp = groups.language()->tp;
   float* data = nullptr;
   unsigned* flag = nullptr;  // stays 0: the wait below never ends
@@ -196,8 +200,9 @@ int main(int argc, char** argv) {
   if (mode == "stall") {
     const double timeout_s = argc > 2 ? std::atof(argv[2]) : 3.0;
     const double guard_s = argc > 3 ? std::atof(argv[3]) : nc::watchdog_options{}.abort_guard_s;
-    return boot.size() == 1 ? stall<solo>(boot, timeout_s, guard_s)
-                            : stall<pair_tp>(boot, timeout_s, guard_s);
+    const bool alone = argc > 4 && std::string(argv[4]) == "exit_alone";
+    return boot.size() == 1 ? stall<solo>(boot, timeout_s, guard_s, alone)
+                            : stall<pair_tp>(boot, timeout_s, guard_s, alone);
   }
   return boot.size() == 1 ? shutdown<solo>(boot) : shutdown<pair_tp>(boot);
 }

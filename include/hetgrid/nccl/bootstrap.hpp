@@ -14,6 +14,7 @@
 
 #include "hetgrid/nccl/comm.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/watchdog.hpp"
 
 namespace hetgrid::nccl {
 
@@ -48,6 +49,16 @@ inline std::optional<boost::mpi::environment> start_mpi() {
 }
 
 }  // namespace detail
+
+// The watchdog's default end in an MPI job (rank_groups installs it unless the program gives its
+// own): MPI_Abort, which ends every rank of the job at once, the stalled one's peers included.
+// Where MPI is not (or no longer) running, the watchdog ends this process alone.
+inline void abort_mpi_job(const watchdog_event&) {
+  int up = 0, down = 0;
+  MPI_Initialized(&up);
+  MPI_Finalized(&down);
+  if (up && !down) MPI_Abort(MPI_COMM_WORLD, 1);
+}
 
 class bootstrap {
  public:

@@ -105,7 +105,8 @@ class rank_groups {
               watchdog_options watch = {})                                 // issue 14 hook
       : rank_(mpi_world.rank()) {
     const ncclComm_t parent = split_parent != nullptr ? split_parent : nccl_world;  // issue 14
-    watchdog_.configure(std::move(watch));  // issue 14: watchdog hook
+    if (!watch.on_failure) watch.on_failure = abort_mpi_job;  // issue 14: watchdog hook
+    watchdog_.configure(std::move(watch));                    // issue 14: watchdog hook
     check_world_size(mpi_world.size(), Topology::world);
     int nccl_ranks = 0;
     detail::check(ncclCommCount(nccl_world, &nccl_ranks), "ncclCommCount(world)");

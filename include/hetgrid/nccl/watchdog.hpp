@@ -60,8 +60,9 @@ struct watchdog_options {
   // once. An abort cannot return while the stuck work sits in front of NCCL's kernel on the
   // stream (it waits for that stream), and ending the process frees the GPU just as well.
   double abort_guard_s = 0.5;
-  // Called on the watchdog thread after the abort. Default (empty): print nothing more and end
-  // the process with exit status 1. A handler that returns ends the process the same way.
+  // Called on the watchdog thread after the abort. Empty: end the process with exit status 1.
+  // A handler that returns ends the process the same way. rank_groups installs abort_mpi_job
+  // (bootstrap.hpp: MPI_Abort, every rank of the job) where this is left empty.
   std::function<void(const watchdog_event&)> on_failure;
 };
 
