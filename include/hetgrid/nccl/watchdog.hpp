@@ -226,29 +226,37 @@ class watchdog {
   }
 
   // Reports, aborts the communicator (bounded), hands over to the handler, ends the process.
+  // The handler runs either after the abort returned or, where it did not within the guard, on
+  // the guard's thread: whichever comes first, once.
   [[noreturn]] void fire(entry& e, ncclResult_t result, std::string message) {
     const double guard = options_.abort_guard_s;
-    const bool abort = guard > 0 && e.comm.load() != nullptr && !e.closing.load();
+    const ncclComm_t comm = e.comm.load();
+    const bool abort = guard > 0 && comm != nullptr && !e.closing.load();
     message += abort ? "; aborting its communicator and ending the process"
                      : "; ending the process";
     std::fprintf(stderr, "hetgrid: %s (at %lld ms since the epoch)\n", message.c_str(), epoch_ms());
     std::fflush(stderr);
+    auto finish = [handler = options_.on_failure,
+                   event = watchdog_event{e.name, message, result, result == ncclInProgress}] {
+      static std::atomic<bool> finishing{false};
+      if (finishing.exchange(true))  // the other thread is ending the process
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+      if (handler) handler(event);
+      std::fprintf(stderr, "hetgrid: nccl watchdog: exiting (at %lld ms)\n", epoch_ms());
+      std::fflush(stderr);
+      std::_Exit(EXIT_FAILURE);
+    };
     if (abort) {
-      std::thread([guard] {  // ncclCommAbort must not become the next hang
+      std::thread([guard, finish] {  // ncclCommAbort must not become the next hang
         std::this_thread::sleep_for(std::chrono::duration<double>(guard));
-        std::fprintf(stderr,
-                     "hetgrid: nccl watchdog: ncclCommAbort did not return within %.1f s; exiting "
-                     "(at %lld ms)\n",
-                     guard, epoch_ms());
+        std::fprintf(stderr, "hetgrid: nccl watchdog: ncclCommAbort did not return within %.1f s "
+                             "(at %lld ms)\n", guard, epoch_ms());
         std::fflush(stderr);
-        std::_Exit(EXIT_FAILURE);
+        finish();
       }).detach();
-      ncclCommAbort(e.comm.load());
+      ncclCommAbort(comm);
     }
-    if (options_.on_failure) options_.on_failure(watchdog_event{e.name, message, result, result == ncclInProgress});
-    std::fprintf(stderr, "hetgrid: nccl watchdog: exiting (at %lld ms)\n", epoch_ms());
-    std::fflush(stderr);
-    std::_Exit(EXIT_FAILURE);
+    finish();
   }
 
   watchdog_options options_;
