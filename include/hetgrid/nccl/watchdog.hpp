@@ -257,6 +257,7 @@ class watchdog {
       ncclCommAbort(comm);
     }
     finish();
+    std::_Exit(EXIT_FAILURE);  // not reached: finish() ends the process
   }
 
   watchdog_options options_;
