@@ -54,12 +54,13 @@ struct watchdog_options {
   // Seconds a group's stream may make no progress (its oldest probe still pending) before the
   // watchdog fires. Long: a healthy stream can be busy with queued compute for a while.
   double timeout_s = 600.0;
-  // How often it looks; 0: timeout / 20, between 10 ms and 500 ms.
+  // How often it looks; 0: timeout / 20, between 10 ms and 100 ms. A stall is reported between
+  // timeout and timeout + 2 intervals after the stuck work was queued.
   double interval_s = 0;
   // Seconds ncclCommAbort may take before the process ends without it; 0: no abort, end at
   // once. An abort cannot return while the stuck work sits in front of NCCL's kernel on the
   // stream (it waits for that stream), and ending the process frees the GPU just as well.
-  double abort_guard_s = 0.5;
+  double abort_guard_s = 0.25;
   // Called on the watchdog thread after the abort. Empty: end the process with exit status 1.
   // A handler that returns ends the process the same way. rank_groups installs abort_mpi_job
   // (bootstrap.hpp: MPI_Abort, every rank of the job) where this is left empty.
@@ -158,7 +159,7 @@ class watchdog {
   double interval() const {
     if (options_.interval_s > 0) return options_.interval_s;
     const double i = options_.timeout_s / 20;
-    return i < 0.01 ? 0.01 : (i > 0.5 ? 0.5 : i);
+    return i < 0.01 ? 0.01 : (i > 0.1 ? 0.1 : i);
   }
 
   void remove(entry* e) {
