@@ -18,7 +18,8 @@ tests)
     echo "== peer never arrives, -np 2, timeout 5 s"; t0=$(date +%s%N)
     run --oversubscribe -np 2 "$bin/peer_never_arrives" 5; echo "rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))"
     # TIMEOUT [ABORT_GUARD [exit_alone]]: the default (abort, then MPI_Abort of the job), no
-    # abort, and the process ending alone (_Exit: mpirun takes about 2 s over a non-zero exit)
+    # abort, and the process ending alone (_Exit): that last one is expected to miss the limit,
+    # mpirun takes about 2 s over a rank's non-zero exit (it shows why MPI_Abort is the default)
     for args in "3" "10" "3 0" "3 0.5 exit_alone"; do
       echo "== stalled operation, -np 1: watchdog timeout, abort guard, end: $args"
       set -- $args; t=$1; shift

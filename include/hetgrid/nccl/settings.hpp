@@ -76,11 +76,5 @@ inline ncclConfig_t make_config(const comm_settings& s, const char* name) {
   return config;
 }
 
-// The world communicator the bootstrap makes first: non-blocking, so that its creation and every
-// split off it can be polled with a deadline (a peer that never arrives ends in an error).
-inline ncclConfig_t make_world_config() {
-  return make_config(comm_settings{.blocking = false}, "hetgrid:world");
-}
-
 }  // namespace detail
 }  // namespace hetgrid::nccl
