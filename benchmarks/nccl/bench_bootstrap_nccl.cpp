@@ -2,6 +2,7 @@
 // time and memory on their own, then create_s, first_collective_s, groups, communicators and the
 // GPU memory of the groups (docs/CONTRACT.md section 3, ANCHORS.md's method): one JSON line per run.
 // Usage: mpirun -np W bench_bootstrap_nccl [--variant NAME]   (NAME: see variants below)
+// Without a GPU it prints one line and exits 77 (CTest: skipped).
 #include <boost/mpi/collectives.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -108,6 +109,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bench_bootstrap_nccl: usage: bench_bootstrap_nccl [--variant NAME]\n");
       return 2;
     }
+  }
+  if (!bench::gpu_usable()) {  // one line, and CTest's SKIP_RETURN_CODE
+    std::printf("bench_bootstrap_nccl: SKIPPED: no usable GPU here\n");
+    return 77;
   }
   // The device the bootstrap will pick (node-local rank), so that no context lands on GPU 0.
   if (const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_RANK")) {

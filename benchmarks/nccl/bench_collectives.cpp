@@ -4,8 +4,16 @@
 // nccl-tests' terms: size (bytes), count (elements), time (us per op), algbw = size / time,
 // busbw = algbw x the op's factor (all-reduce 2(n-1)/n, all-gather and reduce-scatter (n-1)/n,
 // send/recv 1). Usage: mpirun -np W bench_collectives [--max-bytes B] [--iters N] [--warmup N]
-//   [--group world|tp|tp_blocking]   (tp: the language module's tp group, split with the world's
-//   reuse off; tp_blocking: the same in NCCL's blocking mode)
+//   [--group world|tp|tp_nonblocking] [--compare] [--min-bytes B] [--rounds R]
+//   (world: the default rank_groups' tp group, the world's blocking twin on these layouts;
+//   tp: the tp group split off with the world's reuse off (blocking, hetgrid's default);
+//   tp_nonblocking: the same in NCCL's non-blocking mode, the default before issue 14)
+// --compare (issue 14): in one run, interleaved R rounds (median), for each op and size from
+// --min-bytes (8) to --max-bytes (64 KiB unless given): "default" (hetgrid's rank_groups with
+// default settings and its watchdog running), "blocking" (a plain blocking communicator made
+// by this program with ncclCommInitRankConfig, no hetgrid object, no watchdog) and "nonblocking" (the old default), and
+// default / blocking as "ratio". Without a GPU it prints one line and exits 77.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +24,7 @@
 #include <vector>
 
 #include "../bootstrap_mpi/max_over_ranks.hpp"
+#include "gpu_memory.hpp"
 
 namespace hg = hetgrid;
 namespace nc = hetgrid::nccl;
@@ -29,9 +38,9 @@ using pair_tp = hg::topology<2, hg::module_grid<hg::grid_spec{.name = "language"
                                                               .tp = 2, .language = true}>>;
 constexpr nc::build_options split_path{.reuse_world = false,
                                        .singleton_policy = nc::singletons::eager_split};
-// --group tp_blocking: the same group, its communicator in NCCL's blocking mode.
-constexpr nc::settings_table blocking_tp =
-    nc::settings_table{}.with(hg::group_kind::tp, {.blocking = true});
+// --group tp_nonblocking: the same group, its communicator in NCCL's non-blocking mode.
+constexpr nc::settings_table nonblocking_tp =
+    nc::settings_table{}.with(hg::group_kind::tp, {.blocking = false});
 
 enum class op { all_reduce, all_gather, reduce_scatter, send_recv };
 const char* name(op o) {
@@ -50,9 +59,11 @@ double bus_factor(op o, int n) {
 }
 
 struct options {
-  size_t max_bytes = size_t{8} << 30;
-  int iters = 20, warmup = 5;
+  size_t max_bytes = 0;  // 0: 8 GiB, or 64 KiB with --compare
+  size_t min_bytes = 8;
+  int iters = 20, warmup = 5, rounds = 5;
   std::string group = "world";
+  bool compare = false;
 };
 
 // Element i of rank r's input: small integers, so float sums are exact.
@@ -176,6 +187,133 @@ int run(const nc::group_comm& group, int world_rank, const options& opt,
   return wrong == 0 ? 0 : 1;
 }
 
+// --compare: one (op, size) on one communicator: warm-up, then `iters` timed ops; us per op.
+double time_ops(op o, ncclComm_t comm, cudaStream_t stream, float* send, float* recv,
+                size_t count, int rank, int n, const options& opt) {
+  static cudaEvent_t start = nullptr, stop = nullptr;
+  if (start == nullptr) {
+    cudaEventCreate(&start);
+    cudaEventCreate(&stop);
+  }
+  for (int i = 0; i < opt.warmup; ++i) launch(o, comm, stream, send, recv, count, rank, n);
+  d::check_cuda(cudaStreamSynchronize(stream), "sync");
+  d::check_cuda(cudaEventRecord(start, stream), "cudaEventRecord");
+  for (int i = 0; i < opt.iters; ++i) launch(o, comm, stream, send, recv, count, rank, n);
+  d::check_cuda(cudaEventRecord(stop, stream), "cudaEventRecord");
+  d::check_cuda(cudaEventSynchronize(stop), "sync");
+  float ms = 0;
+  cudaEventElapsedTime(&ms, start, stop);
+  return 1000.0 * ms / opt.iters;
+}
+
+struct compared {
+  const char* mode;
+  ncclComm_t comm;
+  cudaStream_t stream;
+};
+
+int compare(const std::vector<compared>& modes, int n, int rank, int world_rank,
+            const options& opt, const boost::mpi::communicator& world) {
+  const size_t max_count = opt.max_bytes / sizeof(float);
+  float *send = nullptr, *recv = nullptr;
+  d::check_cuda(cudaMalloc(&send, max_count * sizeof(float)), "cudaMalloc(send)");
+  d::check_cuda(cudaMalloc(&recv, max_count * sizeof(float)), "cudaMalloc(recv)");
+  {
+    std::vector<float> host(max_count);
+    for (size_t i = 0; i < max_count; ++i) host[i] = input_value(rank, i);
+    d::check_cuda(cudaMemcpy(send, host.data(), max_count * sizeof(float), cudaMemcpyHostToDevice),
+                  "cudaMemcpy");
+  }
+  int wrong = 0;
+  std::vector<float> check(1 << 20);
+  for (op o : {op::send_recv, op::all_reduce, op::all_gather, op::reduce_scatter}) {
+    for (size_t bytes = opt.min_bytes; bytes <= opt.max_bytes; bytes *= 2) {
+      size_t count = bytes / sizeof(float);
+      count -= count % n;
+      if (count == 0) continue;
+      std::vector<std::vector<double>> samples(modes.size());
+      int bad = 0;
+      for (int round = 0; round < opt.rounds; ++round)
+        for (size_t m = 0; m < modes.size(); ++m) {
+          world.barrier();
+          const double us = time_ops(o, modes[m].comm, modes[m].stream, send, recv, count, rank, n, opt);
+          samples[m].push_back(bench::max_over_ranks(world, us));
+          // Every mode's result is checked: the first elements, up to 1 Mi of them.
+          const size_t out = std::min(recv_count(o, count, n), check.size());
+          d::check_cuda(cudaMemcpy(check.data(), recv, out * sizeof(float), cudaMemcpyDeviceToHost),
+                        "cudaMemcpy");
+          for (size_t i = 0; i < out; ++i)
+            if (check[i] != expected(o, i, count, rank, n)) ++bad;
+          d::check_cuda(cudaMemset(recv, 0, recv_count(o, count, n) * sizeof(float)), "cudaMemset");
+        }
+      bad = bench::max_over_ranks(world, bad);
+      wrong += bad;
+      std::vector<double> median(modes.size());
+      for (size_t m = 0; m < modes.size(); ++m) {
+        std::sort(samples[m].begin(), samples[m].end());
+        median[m] = samples[m][samples[m].size() / 2];
+      }
+      if (world_rank != 0) continue;
+      const double size = static_cast<double>(count * sizeof(float));
+      for (size_t m = 0; m < modes.size(); ++m) {
+        const double algbw = size / (median[m] * 1e-6) / 1e9;
+        std::printf("{\"bench\": \"collectives_compare\", \"op\": \"%s\", \"mode\": \"%s\", "
+                    "\"ranks\": %d, \"nccl\": \"%s\", \"size\": %.0f, \"rounds\": %d, "
+                    "\"iters\": %d, \"time_us\": %.2f, \"min_us\": %.2f, \"max_us\": %.2f, "
+                    "\"busbw_GBps\": %.3f, \"wrong\": %d}\n",
+                    name(o), modes[m].mode, n, nc::version_string().c_str(), size, opt.rounds,
+                    opt.iters, median[m], samples[m].front(), samples[m].back(),
+                    algbw * bus_factor(o, n), bad);
+      }
+      // Medians' ratios, and the best rounds' (min over rounds: less exposed to the machine).
+      std::printf("{\"bench\": \"collectives_compare\", \"op\": \"%s\", \"mode\": \"ratio\", "
+                  "\"size\": %.0f, \"default_over_blocking\": %.3f, \"nonblocking_over_blocking\": %.3f, "
+                  "\"min_default_over_blocking\": %.3f}\n",
+                  name(o), size, median[0] / median[1], modes.size() > 2 ? median[2] / median[1] : 0.0,
+                  samples[0].front() / samples[1].front());
+      std::fflush(stdout);
+    }
+  }
+  cudaFree(send);
+  cudaFree(recv);
+  return wrong == 0 ? 0 : 1;
+}
+
+// A plain blocking communicator over the whole job, made the way any NCCL program makes one
+// (its own unique id, ncclCommInitRankConfig with blocking = 1): nothing of hetgrid's in it.
+nc::owned_comm plain_blocking(const nc::bootstrap& boot) {
+  ncclUniqueId id{};
+  if (boot.rank() == 0) d::check(ncclGetUniqueId(&id), "ncclGetUniqueId");
+  MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_Comm(boot.mpi_world()));
+  ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
+  config.blocking = 1;
+  config.commName = "bench:blocking";
+  ncclComm_t comm = nullptr;
+  d::check(ncclCommInitRankConfig(&comm, boot.size(), id, boot.rank(), &config),
+           "ncclCommInitRankConfig(bench:blocking)");
+  return nc::owned_comm(comm);
+}
+
+template <class Topology>
+int run_compare(const nc::bootstrap& boot, const options& opt) {
+  nc::rank_groups<Topology> hetgrid_default(boot);  // its watchdog runs throughout
+  nc::rank_groups<Topology, nonblocking_tp, split_path> old_default(boot);
+  nc::owned_comm blocking = plain_blocking(boot);
+  nc::owned_stream blocking_stream(0);
+  const nc::group_comm& tp = hetgrid_default.language()->tp;
+  const nc::group_comm& tp_nb = old_default.language()->tp;
+  const std::vector<compared> modes{{"default", tp.get(), tp.stream()},
+                                    {"blocking", blocking.get(), blocking_stream.get()},
+                                    {"nonblocking", tp_nb.get(), tp_nb.stream()}};
+  const int rc = compare(modes, tp.size(), tp.rank(), boot.rank(), opt, boot.mpi_world());
+  if (boot.rank() == 0)
+    std::printf("{\"bench\": \"collectives_compare\", \"watchdog_running\": %s, "
+                "\"watchdog_probes\": %ld}\n",
+                hetgrid_default.watcher().running() ? "true" : "false",
+                hetgrid_default.watcher().probes());
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,29 +324,43 @@ int main(int argc, char** argv) {
     else if (a == "--iters" && i + 1 < argc) opt.iters = std::atoi(argv[++i]);
     else if (a == "--warmup" && i + 1 < argc) opt.warmup = std::atoi(argv[++i]);
     else if (a == "--group" && i + 1 < argc) opt.group = argv[++i];
+    else if (a == "--min-bytes" && i + 1 < argc) opt.min_bytes = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--rounds" && i + 1 < argc) opt.rounds = std::atoi(argv[++i]);
+    else if (a == "--compare") opt.compare = true;
     else {
       std::fprintf(stderr, "bench_collectives: usage: bench_collectives [--max-bytes B] [--iters N] "
-                           "[--warmup N] [--group world|tp|tp_blocking]\n");
+                           "[--warmup N] [--group world|tp|tp_nonblocking] [--compare] "
+                           "[--min-bytes B] [--rounds R]\n");
       return 2;
     }
   }
-  if (opt.max_bytes < 8 || opt.iters < 1 || opt.warmup < 0 || (opt.group != "world" && opt.group != "tp" && opt.group != "tp_blocking")) {
+  if (opt.max_bytes == 0) opt.max_bytes = opt.compare ? size_t{64} << 10 : size_t{8} << 30;
+  if (opt.max_bytes < 8 || opt.min_bytes < 8 || opt.iters < 1 || opt.warmup < 0 || opt.rounds < 1 ||
+      (opt.group != "world" && opt.group != "tp" && opt.group != "tp_nonblocking")) {
     std::fprintf(stderr, "bench_collectives: usage: bad --max-bytes, --iters, --warmup or --group\n");
     return 2;
   }
+  if (!bench::gpu_usable()) {  // one line, and CTest's SKIP_RETURN_CODE
+    std::printf("bench_collectives: SKIPPED: no usable GPU here\n");
+    return 77;
+  }
   nc::bootstrap boot;
+  if (opt.compare) {
+    if (boot.size() == 1) return run_compare<solo>(boot, opt);
+    if (boot.size() == 2) return run_compare<pair_tp>(boot, opt);
+  }
   const auto& world = boot.mpi_world();
   auto measure = [&](const auto& groups) {
     return run(groups.language()->tp, boot.rank(), opt, world);
   };
   if (boot.size() == 1) {
     if (opt.group == "tp") return measure(nc::rank_groups<solo, nc::settings_table{}, split_path>(boot));
-    if (opt.group == "tp_blocking") return measure(nc::rank_groups<solo, blocking_tp, split_path>(boot));
+    if (opt.group == "tp_nonblocking") return measure(nc::rank_groups<solo, nonblocking_tp, split_path>(boot));
     return measure(nc::rank_groups<solo>(boot));  // every group of solo is the world's
   }
   if (boot.size() == 2) {
     if (opt.group == "tp") return measure(nc::rank_groups<pair_tp, nc::settings_table{}, split_path>(boot));
-    if (opt.group == "tp_blocking") return measure(nc::rank_groups<pair_tp, blocking_tp, split_path>(boot));
+    if (opt.group == "tp_nonblocking") return measure(nc::rank_groups<pair_tp, nonblocking_tp, split_path>(boot));
     return measure(nc::rank_groups<pair_tp>(boot));  // tp is the whole job: the world's
   }
   if (boot.rank() == 0)

@@ -1,6 +1,6 @@
 // examples/mimo_step/comm_ops.hpp: what the training step needs from a communication backend.
-// The step is written against these two concepts only; a backend (mpi_ops.hpp, nccl_ops.hpp) is
-// one file that implements them over hetgrid's communicators.
+// The step is written against these two concepts only; a backend (mpi_ops.hpp for the host
+// trainer, device_trainer.hpp for the GPU one) implements them over hetgrid's communicators.
 #pragma once
 
 #include <concepts>
@@ -11,7 +11,8 @@
 namespace mimo_step {
 
 // One group's communicator. Peers and roots are ranks in the group, whose order is hetgrid's
-// member order (ascending global rank). Buffers are host memory; a device backend stages them.
+// member order (ascending global rank). Buffers are the trainer's: host memory for
+// the MPI backend, device memory for the NCCL one (device_trainer.hpp).
 template <class C>
 concept comm_ops = std::movable<C> && requires(C& c, const C& k, float* data, int n, int peer) {
   { k.size() } -> std::convertible_to<int>;

@@ -3,6 +3,10 @@
 // through hetgrid's communicators; the loss is checked against a single-process reference.
 //   mpirun -np 8 build/examples/mimo_step --steps 20
 //   mpirun -np 1 build/examples/mimo_step --backend nccl --layout solo   (one GPU)
+// With --backend nccl the model lives on the GPU (device_trainer.hpp) and the job ends with one
+// JSON line: the step time, split into compute, communication and hand-offs (CUDA events).
+#include <algorithm>
+#include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <chrono>
@@ -17,7 +21,7 @@
 #include "layouts.hpp"
 #include "mpi_ops.hpp"
 #ifdef HETGRID_MIMO_HAVE_NCCL
-#include "nccl_ops.hpp"
+#include "device_trainer.hpp"
 #endif
 #include "reference.hpp"
 #include "trainer.hpp"
@@ -27,11 +31,22 @@ namespace mimo_step {
 // Relative to the reference loss, floored at 1: the sums run in another order, in float.
 inline constexpr double tolerance = 1e-5;
 
+inline double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
 // Trains on one layout with one backend; every rank returns the same exit status.
-template <class Layout, class Backend>
-int train(Backend& backend, int rank, const options& o) {
-  using job = trainer<Layout, Backend>;
+template <class Layout, template <class, class> class Trainer, class Backend>
+int train(Backend& backend, const boost::mpi::communicator& mpi_world, const options& o) {
+  using job = Trainer<Layout, Backend>;
+  const int rank = mpi_world.rank();
   job model(backend, rank);
+  // A device backend's clock splits each step's GPU time (step_clock in device_trainer.hpp).
+  constexpr bool timed = requires { backend.clock(); };
+  std::vector<double> wall_ms, gpu_ms, compute_ms, comm_ms, handoff_ms;
+  int comm_calls = 0;
   const bool reports = rank == job::reporter;
 
   std::vector<float> reference_loss;
@@ -47,9 +62,21 @@ int train(Backend& backend, int rank, const options& o) {
   float first_loss = 0, last_loss = 0;
   for (int s = 0; s < o.steps; ++s) {
     const auto started = std::chrono::steady_clock::now();
+    if constexpr (timed) backend.clock().start(backend.compute());
     const std::optional<float> loss = model.step(s);
+    if constexpr (timed) {
+      const auto split = backend.clock().finish(backend.compute());
+      if (s > 0) {  // the first step is the warm-up (first use of every communicator)
+        gpu_ms.push_back(split.gpu_ms);
+        compute_ms.push_back(split.compute_ms);
+        comm_ms.push_back(split.comm_ms);
+        handoff_ms.push_back(split.handoff_ms);
+      }
+      comm_calls = split.comm_calls;
+    }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (s > 0) wall_ms.push_back(ms);
     if (!reports) continue;
     const double gap = std::abs(double(*loss) - reference_loss[s]) /
                        std::max(1.0, std::abs(double(reference_loss[s])));
@@ -63,13 +90,22 @@ int train(Backend& backend, int rank, const options& o) {
 
   // The reporter's verdict, to every rank, so that all exit alike.
   float ok = worst <= tolerance ? 1.0f : 0.0f;
-  typename Backend::ops world = backend.world();
-  world.broadcast(&ok, 1, job::reporter);
+  boost::mpi::broadcast(mpi_world, ok, job::reporter);
   if (reports) {
     std::printf(
         "mimo_step: loss %.6f -> %.6f; the loss %s the single-process reference: max relative "
         "difference %.3g over %d steps, tolerance %.1g\n",
         first_loss, last_loss, ok != 0 ? "matches" : "does NOT match", worst, o.steps, tolerance);
+    if constexpr (timed)  // medians over steps 2..N of the reporting rank
+      std::printf(
+          "{\"bench\": \"mimo_step\", \"layout\": \"%s\", \"world\": %d, \"backend\": \"%s\", "
+          "\"steps\": %d, \"step_ms\": %.4f, \"step_ms_min\": %.4f, \"gpu_ms\": %.4f, "
+          "\"compute_ms\": %.4f, \"comm_ms\": %.4f, \"handoff_ms\": %.4f, \"comm_calls\": %d, "
+          "\"loss_first\": %.6f, \"loss_last\": %.6f, \"max_rel_diff\": %.3g}\n",
+          Layout::name.data(), Layout::topology::world, backend.description().c_str(), o.steps,
+          median(wall_ms), wall_ms.empty() ? 0.0 : *std::min_element(wall_ms.begin(), wall_ms.end()),
+          median(gpu_ms), median(compute_ms), median(comm_ms), median(handoff_ms), comm_calls,
+          first_loss, last_loss, worst);
     std::fflush(stdout);
   }
   return ok != 0 ? 0 : 1;
@@ -80,12 +116,12 @@ template <class Layout>
 int run_layout(const boost::mpi::communicator& world, const options& o) {
 #ifdef HETGRID_MIMO_HAVE_NCCL
   if (o.backend == "nccl") {
-    nccl_backend<typename Layout::topology> backend(world);
-    return train<Layout>(backend, world.rank(), o);
+    device_backend<typename Layout::topology> backend(world);
+    return train<Layout, device_trainer>(backend, world, o);
   }
 #endif
   mpi_backend<typename Layout::topology> backend(world);
-  return train<Layout>(backend, world.rank(), o);
+  return train<Layout, trainer>(backend, world, o);
 }
 
 int run(const boost::mpi::communicator& world, const options& o) {

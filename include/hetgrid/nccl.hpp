@@ -6,3 +6,4 @@
 #include "hetgrid/nccl/comm.hpp"
 #include "hetgrid/nccl/rank_groups.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/watchdog.hpp"

@@ -7,7 +7,9 @@
 
 #include <hetgrid/nccl.hpp>
 #include <spec_layouts.hpp>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "gpu_check.hpp"
 #include "nccl_counters.hpp"
@@ -128,14 +130,35 @@ TEST_CASE("singletons made locally, only when first asked for") {
   CHECK(groups.created_count() == 1);
 }
 
-TEST_CASE("a group kind in NCCL's blocking mode") {
-  constexpr nc::settings_table blocking_pp =
-      nc::settings_table{}.with(hg::group_kind::pp, {.blocking = true});
-  nc::rank_groups<solo, blocking_pp, no_reuse> groups(*boot);
+TEST_CASE("a group kind in NCCL's non-blocking mode; the rest blocking, the default") {
+  constexpr nc::settings_table nonblocking_pp =
+      nc::settings_table{}.with(hg::group_kind::pp, {.blocking = false});
+  nc::rank_groups<solo, nonblocking_pp, no_reuse> groups(*boot);
   CHECK(groups.communicator_count() == 2);
-  CHECK(groups.language()->pp.settings().blocking);
-  CHECK_FALSE(groups.language()->tp.settings().blocking);
+  CHECK_FALSE(groups.language()->pp.settings().blocking);
+  CHECK(groups.language()->tp.settings().blocking);
   check_groups<decltype(groups), solo>(groups);
+}
+
+TEST_CASE("one watchdog thread per rank_groups probes every group's stream") {
+  nc::rank_groups<solo, nc::settings_table{}, no_reuse> groups(
+      *boot, 60.0, nc::watchdog_options{.timeout_s = 30.0, .interval_s = 0.01});
+  CHECK(groups.watcher().running());
+  check_groups<decltype(groups), solo>(groups);  // work on the streams while it watches
+  const long before = groups.watcher().probes();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(groups.watcher().probes() > before);  // idle streams: a probe every interval
+  nc::rank_groups<solo, nc::settings_table{}, no_reuse> off(
+      *boot, 60.0, nc::watchdog_options{.enabled = false});
+  CHECK_FALSE(off.watcher().running());
+  CHECK(off.watcher().probes() == 0);
+}
+
+TEST_CASE("the bootstrap's world: a blocking twin for work, the non-blocking one to split off") {
+  CHECK(boot->nccl_world() != boot->split_parent());
+  int n = 0;
+  ncclCommCount(boot->nccl_world(), &n);
+  CHECK(n == boot->size());
 }
 
 TEST_CASE("a one-module layout") {

@@ -14,12 +14,18 @@
 
 #include "hetgrid/nccl/comm.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/watchdog.hpp"
 
 namespace hetgrid::nccl {
 
 struct bootstrap_options {
   double timeout_s = 120.0;  // for the world communicator's initialization
   bool verbose = false;      // print one line per rank: rank, local rank, device, NCCL version
+  // The world is first made non-blocking (its creation polled with the deadline: a peer that
+  // never arrives ends in an error). With this on, the world handed out for work is a blocking
+  // twin split off it (one split, bounded by the same deadline), for NCCL's blocking-mode speed;
+  // the non-blocking one stays, as split_parent(), for rank_groups' bounded splits.
+  bool blocking_world = true;
 };
 
 namespace detail {
@@ -44,6 +50,16 @@ inline std::optional<boost::mpi::environment> start_mpi() {
 
 }  // namespace detail
 
+// The watchdog's default end in an MPI job (rank_groups installs it unless the program gives its
+// own): MPI_Abort, which ends every rank of the job at once, the stalled one's peers included.
+// Where MPI is not (or no longer) running, the watchdog ends this process alone.
+inline void abort_mpi_job(const watchdog_event&) {
+  int up = 0, down = 0;
+  MPI_Initialized(&up);
+  MPI_Finalized(&down);
+  if (up && !down) MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
 class bootstrap {
  public:
   explicit bootstrap(bootstrap_options options = {})
@@ -59,13 +75,30 @@ class bootstrap {
     MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_Comm(world_));
 
     const auto t0 = detail::clock::now();
-    ncclConfig_t config = detail::make_world_config();
+    // With a blocking twin for work, the non-blocking world only ever splits: one channel is
+    // enough (a second communicator with maxCTAs 1 costs about 10 MiB instead of 390 on one H200).
+    ncclConfig_t config = detail::make_config(
+        options.blocking_world ? comm_settings{.min_ctas = 1, .max_ctas = 1, .blocking = false}
+                               : comm_settings{.blocking = false},
+        "hetgrid:world");
     ncclComm_t comm = nullptr;
     detail::check(ncclCommInitRankConfig(&comm, world_.size(), id, world_.rank(), &config),
                   "ncclCommInitRankConfig(world)");
     detail::await_ready(comm, detail::deadline_after(options.timeout_s), "world",
                         options.timeout_s);
-    nccl_world_ = owned_comm(comm);
+    control_ = owned_comm(comm);
+    if (options.blocking_world) {
+      ncclConfig_t twin_config = detail::make_config(comm_settings{.blocking = true}, "hetgrid:world");
+      ncclComm_t twin = nullptr;
+      detail::check(ncclCommSplit(comm, 0, world_.rank(), &twin, &twin_config),
+                    "ncclCommSplit(world, blocking)");
+      // The split follows the parent's (non-blocking) mode: poll it with the same deadline.
+      detail::await_ready(comm, detail::deadline_after(options.timeout_s),
+                          "world (blocking twin)", options.timeout_s, false);
+      if (twin == nullptr)
+        throw error(ncclInternalError, "nccl: ncclCommSplit(world, blocking) gave no communicator");
+      nccl_world_ = owned_comm(twin);
+    }
     world_init_s_ = std::chrono::duration<double>(detail::clock::now() - t0).count();
     if (options.verbose)
       std::printf("hetgrid: rank %d local rank %d device %d NCCL %s\n", world_.rank(),
@@ -73,7 +106,10 @@ class bootstrap {
   }
 
   const boost::mpi::communicator& mpi_world() const { return world_; }
-  ncclComm_t nccl_world() const { return nccl_world_.get(); }
+  // The world communicator for work (blocking mode unless blocking_world was off).
+  ncclComm_t nccl_world() const { return nccl_world_ ? nccl_world_.get() : control_.get(); }
+  // The non-blocking world: split off it, so that every split can be polled with a deadline.
+  ncclComm_t split_parent() const { return control_.get(); }
   int rank() const { return world_.rank(); }
   int size() const { return world_.size(); }
   int local_rank() const { return local_rank_; }
@@ -86,7 +122,8 @@ class bootstrap {
   int local_rank_ = 0;
   int device_ = 0;
   double world_init_s_ = 0;
-  owned_comm nccl_world_;
+  owned_comm control_;     // non-blocking; destroyed after the twin
+  owned_comm nccl_world_;  // the blocking twin, or empty
 };
 
 }  // namespace hetgrid::nccl

@@ -89,8 +89,9 @@ inline void await_ready(ncclComm_t comm, clock::time_point deadline, const std::
 
 }  // namespace detail
 
-// hetgrid's communicators are non-blocking (a missing peer must not hang a rank): after an NCCL
-// call that returned ncclInProgress (ncclGroupEnd, often), wait here before the next call.
+// A non-blocking communicator (comm_settings{.blocking = false}, or the bootstrap's
+// split_parent()): after an NCCL call that returned ncclInProgress (ncclGroupEnd, often), wait
+// here before the next call. On a blocking one (hetgrid's default) it returns at once.
 // The communicator stays its owner's: on failure this throws and leaves aborting to the owner.
 inline void await(ncclComm_t comm, double timeout_s = 300.0, const std::string& what = "call") {
   detail::await_ready(comm, detail::deadline_after(timeout_s), what, timeout_s, false);

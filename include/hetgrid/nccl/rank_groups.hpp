@@ -16,6 +16,7 @@
 #include "hetgrid/nccl/bootstrap.hpp"
 #include "hetgrid/nccl/comm.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/watchdog.hpp"
 #include "hetgrid/process_groups.hpp"
 #include "hetgrid/split_plan.hpp"
 
@@ -32,6 +33,14 @@ struct comm_slot {
   comm_settings settings;
   std::string name;
   double timeout_s = 0;
+  watchdog::handle watch;
+
+  // A stall while finalizing is still caught by the watchdog; the comm is not aborted twice.
+  ~comm_slot() {
+    watch.closing();
+    owned.reset();
+    watch.release();
+  }
 
   ncclComm_t get() {
     if (comm == nullptr && lazy) {
@@ -43,6 +52,7 @@ struct comm_slot {
       await_ready(made, deadline_after(timeout_s), name, timeout_s);
       owned = owned_comm(made);
       comm = made;
+      watch.set_comm(made);
     }
     return comm;
   }
@@ -87,10 +97,16 @@ class backend {
   using handle = std::unique_ptr<detail::comm_slot>;
   using communicator = group_comm;
 
-  backend(int mpi_ranks, int rank, ncclComm_t nccl_world, const settings_table& settings,
-          double timeout_s)
-      : mpi_ranks_(mpi_ranks), rank_(rank), world_(nccl_world), settings_(settings),
-        timeout_s_(timeout_s), deadline_(detail::deadline_after(timeout_s)) {
+  // split_parent: the communicator to split off (non-blocking, so that each split is polled with
+  // the deadline); null: nccl_world itself. watch: the steady-state watchdog (watchdog.hpp).
+  backend(int mpi_ranks, int rank, ncclComm_t nccl_world, ncclComm_t split_parent,
+          const settings_table& settings, double timeout_s, watchdog_options watch)
+      : mpi_ranks_(mpi_ranks), rank_(rank), world_(nccl_world),
+        parent_(split_parent != nullptr ? split_parent : nccl_world), settings_(settings),
+        timeout_s_(timeout_s), deadline_(detail::deadline_after(timeout_s)),
+        watchdog_(std::make_unique<nccl::watchdog>()) {
+    if (!watch.on_failure) watch.on_failure = abort_mpi_job;
+    watchdog_->configure(std::move(watch));
     int nccl_ranks = 0;
     detail::check(ncclCommCount(nccl_world, &nccl_ranks), "ncclCommCount(world)");
     if (nccl_ranks != mpi_ranks)
@@ -108,11 +124,11 @@ class backend {
     ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
                                               slot ? slot->name.c_str() : "hetgrid:none");
     ncclComm_t child = nullptr;
-    detail::check(ncclCommSplit(world_, color < 0 ? NCCL_SPLIT_NOCOLOR : color, key, &child,
+    detail::check(ncclCommSplit(parent_, color < 0 ? NCCL_SPLIT_NOCOLOR : color, key, &child,
                                 &config),
                   "ncclCommSplit(" + what + ")");
     // A non-blocking split may fill in the child only as the parent's part completes.
-    detail::await_ready(world_, deadline_, "world (splitting " + what + ")", timeout_s_,
+    detail::await_ready(parent_, deadline_, "world (splitting " + what + ")", timeout_s_,
                         false);  // the world communicator is the bootstrap's
     detail::await_ready(child, deadline_, what, timeout_s_);
     if (color >= 0 && child == nullptr)
@@ -123,6 +139,7 @@ class backend {
     }
     slot->owned = owned_comm(child);
     slot->comm = child;
+    slot->watch.set_comm(child);
     return slot;
   }
   handle self(const class_request& request) {
@@ -133,6 +150,7 @@ class backend {
   handle world(const class_request& request) {
     handle slot = make_slot(request);
     slot->comm = world_;
+    slot->watch.set_comm(world_);
     return slot;
   }
   communicator group(handle& slot, const rank_group& g) {
@@ -147,14 +165,21 @@ class backend {
                  std::string(request.slot_name);
     slot->timeout_s = timeout_s_;
     slot->stream = owned_stream(detail::stream_priority(slot->settings.high_priority));
+    slot->watch = watchdog_->watch(slot->name, slot->stream.get(), slot->comm);
     return slot;
   }
 
   int mpi_ranks_, rank_;
-  ncclComm_t world_;
+  ncclComm_t world_, parent_;
   settings_table settings_;
   double timeout_s_;
   detail::clock::time_point deadline_;
+  // On the heap, so that the slots' handles stay valid as the backend moves into the executor;
+  // the executor destroys its handles (the slots) before its backend, so this outlives them.
+  std::unique_ptr<nccl::watchdog> watchdog_;
+
+ public:
+  const nccl::watchdog& watcher() const { return *watchdog_; }
 };
 static_assert(split_backend<backend>);
 
@@ -176,13 +201,16 @@ class rank_groups
                              Topology>;
 
  public:
-  // The world size is checked (by the executor) before anything collective happens.
+  // The world size is checked before anything collective happens. split_parent: the
+  // non-blocking communicator to split off (null: nccl_world); watch: the watchdog's options.
   rank_groups(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
-              double timeout_s = 60.0)
-      : base(make_backend(mpi_world, nccl_world, timeout_s)) {}
+              double timeout_s = 60.0, ncclComm_t split_parent = nullptr,
+              watchdog_options watch = {})
+      : base(make_backend(mpi_world, nccl_world, split_parent, timeout_s, std::move(watch))) {}
 
-  rank_groups(const bootstrap& boot, double timeout_s = 60.0)
-      : rank_groups(boot.mpi_world(), boot.nccl_world(), timeout_s) {}
+  rank_groups(const bootstrap& boot, double timeout_s = 60.0, watchdog_options watch = {})
+      : rank_groups(boot.mpi_world(), boot.nccl_world(), timeout_s, boot.split_parent(),
+                    std::move(watch)) {}
 
   // Communicators this object has made so far (lazy ones count once asked for; the world's not).
   int created_count() const {
@@ -190,12 +218,14 @@ class rank_groups
     for (const auto& slot : this->handles()) n += slot && *slot && (*slot)->owned ? 1 : 0;
     return n;
   }
+  const nccl::watchdog& watcher() const { return this->backend().watcher(); }
 
  private:
   static backend make_backend(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
-                              double timeout_s) {
+                              ncclComm_t split_parent, double timeout_s, watchdog_options watch) {
     check_world_size(mpi_world.size(), Topology::world);
-    return backend(mpi_world.size(), mpi_world.rank(), nccl_world, Settings, timeout_s);
+    return backend(mpi_world.size(), mpi_world.rank(), nccl_world, split_parent, Settings,
+                   timeout_s, std::move(watch));
   }
 };
 
