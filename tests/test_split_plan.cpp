@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/runtime_topology.hpp>
 #include <spec_layouts.hpp>
 #include <map>
 #include <vector>

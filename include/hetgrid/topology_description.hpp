@@ -2,13 +2,13 @@
 // the language module and the slot list (group_kind.hpp). As std::mdspan keeps static and
 // dynamic extents in one type, the counts are either fixed (what topology<> holds, a constexpr
 // value) or std::dynamic_extent (built at run time from specs read from a command line, and
-// checked by the same rules). The split plan, the inspect tool and the tests all read this.
+// checked by the same rules; include hetgrid/runtime_topology.hpp for those). The split plan,
+// the inspect tool and the tests all read this.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <span>
-#include <vector>
 
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
@@ -20,17 +20,15 @@ inline constexpr std::size_t dynamic_count = std::dynamic_extent;
 
 namespace detail {
 
-// Fixed counts hold a std::array, dynamic ones a std::vector.
+// Fixed counts hold a std::array; dynamic ones a std::vector, defined in runtime_topology.hpp
+// so that a translation unit with only compile-time layouts does not parse <vector>.
 template <class T, std::size_t N>
 struct storage_of {
   using type = std::array<T, N>;
   static constexpr type make(std::size_t) { return type{}; }
 };
 template <class T>
-struct storage_of<T, dynamic_count> {
-  using type = std::vector<T>;
-  static type make(std::size_t n) { return type(n); }
-};
+struct storage_of<T, dynamic_count>;  // #include <hetgrid/runtime_topology.hpp>
 template <class T, std::size_t N>
 using storage = typename storage_of<T, N>::type;
 
@@ -106,8 +104,5 @@ struct topology_description {
     return grids[module].language || !(slots[slot] == embd_kind || slots[slot] == pos_embd_kind);
   }
 };
-
-// What hetgrid-inspect and the tests build from a command line.
-using runtime_topology = topology_description<>;
 
 }  // namespace hetgrid

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/runtime_topology.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
