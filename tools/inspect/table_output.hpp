@@ -1,6 +1,7 @@
 // tools/inspect/table_output.hpp: the tables for people. A group is printed in bounded space
 // (its first and last members), and a kind with many groups shows a few of them: a layout of
 // any size reads in a screen per module, and prints in time independent of the world size.
+// Names print in clean_text::printable form: no control byte reaches the terminal.
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
@@ -9,6 +10,8 @@
 #include <ostream>
 #include <span>
 #include <string>
+
+#include "clean_text.hpp"
 
 namespace hetgrid::inspect {
 
@@ -65,7 +68,7 @@ inline void print_module_table(std::ostream& out, std::span<const grid_spec> spe
   out << "\n";
   for (const grid_spec& spec : specs) {
     const grid g(spec);
-    out << std::left << std::setw(20) << g.name() << std::setw(14) << span_text(g) << std::right;
+    out << std::left << std::setw(20) << ::hetgrid::inspect::clean_text::printable(g.name()) << std::setw(14) << span_text(g) << std::right;
     for (int value : {g.ranks, g.tp, g.cp, g.pp, g.dp, g.ep, g.expt_tp, g.expt_dp})
       out << std::setw(8) << value;
     out << (g.language ? "  language" : "") << "\n";
@@ -73,7 +76,7 @@ inline void print_module_table(std::ostream& out, std::span<const grid_spec> spe
 }
 
 inline void print_module_groups(std::ostream& out, const grid& g) {
-  out << "\n" << g.name() << " (ranks " << span_text(g) << "): groups\n";
+  out << "\n" << ::hetgrid::inspect::clean_text::printable(g.name()) << " (ranks " << span_text(g) << "): groups\n";
   out << "  " << std::left << std::setw(10) << "kind" << std::right << std::setw(8) << "count"
       << std::setw(8) << "size"
       << "  groups\n";
@@ -95,7 +98,7 @@ inline void print_module_groups(std::ostream& out, const grid& g) {
 inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
   const rank_coords c = g.coords(rank);
   out << "\n"
-      << g.name() << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
+      << ::hetgrid::inspect::clean_text::printable(g.name()) << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
       << ")\n";
   out << "  coords  tp=" << c.tp << " cp=" << c.cp << " dp=" << c.dp << " pp=" << c.pp
       << "  expt_tp=" << c.expt_tp << " ep=" << c.ep << " expt_dp=" << c.expt_dp << "\n";
@@ -140,7 +143,7 @@ inline void print_rank_table(std::ostream& out, int world, std::span<const grid_
   detail::print_module_table(out, specs);
   out << "\nrank " << rank << ":";
   for (const grid_spec& spec : specs)
-    if (const grid g(spec); g.contains(rank)) out << " " << g.name();
+    if (const grid g(spec); g.contains(rank)) out << " " << ::hetgrid::inspect::clean_text::printable(g.name());
   out << "\n";
   for (const grid_spec& spec : specs)
     if (const grid g(spec); g.contains(rank)) detail::print_rank_in_module(out, g, rank);
