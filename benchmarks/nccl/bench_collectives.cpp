@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../bootstrap_mpi/max_over_ranks.hpp"
+#include "../options.hpp"
 
 namespace hg = hetgrid;
 namespace nc = hetgrid::nccl;
@@ -180,21 +181,27 @@ int run(const nc::group_comm& group, int world_rank, const options& opt,
 
 int main(int argc, char** argv) {
   options opt;
+  const char* usage = "bench_collectives: usage: bench_collectives [--max-bytes B] [--iters N] "
+                      "[--warmup N] [--group world|tp|tp_blocking]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--max-bytes" && i + 1 < argc) opt.max_bytes = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--iters" && i + 1 < argc) opt.iters = std::atoi(argv[++i]);
-    else if (a == "--warmup" && i + 1 < argc) opt.warmup = std::atoi(argv[++i]);
-    else if (a == "--group" && i + 1 < argc) opt.group = argv[++i];
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    bool ok = true;
+    if (a == "--max-bytes")  // 8 B (one float per rank) to 64 GiB (more than any GPU here)
+      ok = bench::read_number("bench_collectives", a, value, size_t{8}, size_t{64} << 30, opt.max_bytes);
+    else if (a == "--iters")
+      ok = bench::read_number("bench_collectives", a, value, 1, 1000000, opt.iters);
+    else if (a == "--warmup")
+      ok = bench::read_number("bench_collectives", a, value, 0, 1000000, opt.warmup);
+    else if (a == "--group" && value && (std::string(value) == "world" || std::string(value) == "tp" ||
+                                         std::string(value) == "tp_blocking"))
+      opt.group = value;
     else {
-      std::fprintf(stderr, "bench_collectives: usage: bench_collectives [--max-bytes B] [--iters N] "
-                           "[--warmup N] [--group world|tp|tp_blocking]\n");
+      std::fputs(usage, stderr);
       return 2;
     }
-  }
-  if (opt.max_bytes < 8 || opt.iters < 1 || opt.warmup < 0 || (opt.group != "world" && opt.group != "tp" && opt.group != "tp_blocking")) {
-    std::fprintf(stderr, "bench_collectives: usage: bad --max-bytes, --iters, --warmup or --group\n");
-    return 2;
+    if (!ok) return 2;
+    ++i;
   }
   nc::bootstrap boot;
   const auto& world = boot.mpi_world();
