@@ -7,18 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "support/run_command.hpp"
+#include "support/inspect_cli.hpp"
 
 namespace {
 
-using hetgrid::test::command_result;
-using hetgrid::test::line_count;
+using namespace hetgrid::test;  // inspect, check_rejected, command_result, args_t, line_count
 using nlohmann::json;
-using args_t = std::vector<std::string>;
-
-command_result inspect(const args_t& args) {
-  return hetgrid::test::run_command(HETGRID_INSPECT, args);
-}
 
 const args_t seed = {"--world",  "8",
                      "--module", "images:ranks=4,tp=2",
@@ -28,15 +22,6 @@ args_t seed_with(const args_t& more) {
   args_t args = seed;
   args.insert(args.end(), more.begin(), more.end());
   return args;
-}
-
-void check_rejected(const args_t& args, const std::string& kind) {
-  const command_result r = inspect(args);
-  CHECK(r.exit_code == 2);
-  CHECK(r.out.empty());
-  CHECK(line_count(r.err) == 1);
-  CHECK(r.err.starts_with("hetgrid-inspect: " + kind + ": "));
-  CHECK(r.err.size() > ("hetgrid-inspect: " + kind + ": ").size() + 1);  // a message follows
 }
 
 }  // namespace

@@ -21,28 +21,24 @@
 
 #include "clean_text.hpp"
 #include "layout_rules.hpp"
-#include "support/run_command.hpp"
+#include "support/inspect_cli.hpp"
 #include "svg_output.hpp"
 
 namespace {
 
 namespace hg = hetgrid;
-using hetgrid::test::command_result;
-using hetgrid::test::line_count;
+
+// Under AddressSanitizer (the sanitizer build of tools/dev.sh test) the tool is ten times
+// slower and its shadow memory counts in RSS: time and RSS bounds are checked in the plain build
+// only, the sanitizer build checks the same runs for what it finds.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+
+using namespace hetgrid::test;  // inspect, check_rejected, command_result, args_t, line_count
 using nlohmann::json;
-using args_t = std::vector<std::string>;
-
-command_result inspect(const args_t& args) {
-  return hetgrid::test::run_command(HETGRID_INSPECT, args);
-}
-
-void check_rejected(const args_t& args, const std::string& kind) {
-  const command_result r = inspect(args);
-  CHECK(r.exit_code == 2);
-  CHECK(r.out.empty());
-  CHECK(line_count(r.err) == 1);
-  CHECK(r.err.starts_with("hetgrid-inspect: " + kind + ": "));
-}
 
 // Runs the tool with stdout sent to `stdout_path`; stderr captured; peak RSS from wait4.
 struct redirected_result {
@@ -134,14 +130,14 @@ TEST_CASE("an explicit expt_tp=0 is positive; only a key left out takes its defa
 }
 
 TEST_CASE("--rank R --json at world 1e9 streams in bounded memory") {
+  const std::string world = sanitized ? "100000000" : "1000000000";
   const redirected_result r =
-      inspect_into("/dev/null", {"--world", "1000000000", "--module",
-                                 "lm:ranks=1000000000,tp=8,language", "--rank", "123456789",
-                                 "--json"});
+      inspect_into("/dev/null", {"--world", world, "--module", "lm:ranks=" + world + ",tp=8,language",
+                                 "--rank", "12345679", "--json"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  MESSAGE("peak RSS at world 1e9, tp=8, --rank --json: " << r.peak_rss_kib << " KiB");
-  CHECK(r.peak_rss_kib < 64 * 1024);
+  MESSAGE("peak RSS at world " << world << ", tp=8, --rank --json: " << r.peak_rss_kib << " KiB");
+  if (!sanitized) CHECK(r.peak_rss_kib < 64 * 1024);
   // The streamed document is the same as before: a small case, parsed.
   const json doc = json::parse(
       inspect({"--world", "64", "--module", "lm:ranks=64,tp=8,language", "--rank", "9", "--json"})
@@ -268,18 +264,18 @@ TEST_CASE("40,000 modules: checked in n log n") {
   const command_result ok = inspect(args);
   CHECK(ok.exit_code == 0);
   CAPTURE(ok.seconds);
-  CHECK(ok.seconds < 2.0);
+  if (!sanitized) CHECK(ok.seconds < 2.0);
   args.pop_back();
   args.back() = "--module=m7:ranks=1,offset=" + std::to_string(n - 1);  // a name used twice, at the end
   const command_result dup = inspect(args);
   CHECK(dup.exit_code == 2);
   CHECK(dup.err.starts_with("hetgrid-inspect: names: "));
-  CHECK(dup.seconds < 2.0);
+  if (!sanitized) CHECK(dup.seconds < 2.0);
   args.back() = "--module=last:ranks=2,offset=" + std::to_string(n - 3);  // overlaps its neighbour
   args[1] = std::to_string(n - 1);
   const command_result overlap = inspect(args);
   CHECK(overlap.err.starts_with("hetgrid-inspect: disjoint: "));
-  CHECK(overlap.seconds < 2.0);
+  if (!sanitized) CHECK(overlap.seconds < 2.0);
 }
 
 TEST_CASE("the tool's layout check agrees with hetgrid::check_layout where the core's ints hold") {

@@ -12,7 +12,7 @@ changes every run (printed, so a failure can be replayed with --seed). Each is r
   - peak RSS below --max-rss-mib (64 MiB), measured by wait4, under an address-space limit.
 
 The model is written from the SPEC, not from the tool's code: a second opinion.
-Usage: fuzz_inspect.py --inspect PATH [--count N] [--seed S] [--no-gtp-remat]
+Usage: fuzz_inspect.py --inspect PATH [--count N] [--seed S] [--no-gtp-remat] [--sanitized]
   --no-gtp-remat: the library does not have the gtp_remat dims yet (SPEC's keys gtp_remat and
   expt_gtp_remat are then unknown keys, and the twelve group kinds of before are expected).
 """
@@ -412,7 +412,12 @@ def generate(rng, gtp, tmp):
 
 
 # ---- running and checking ----
+SANITIZED = False  # an ASan build reserves terabytes of address space: no limit then
+
+
 def limit_memory():
+    if SANITIZED:
+        return
     limit = 1 << 30  # 1 GiB of address space: a runaway allocation fails fast, never thrashes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -569,7 +574,13 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="replay this seed only")
     parser.add_argument("--no-gtp-remat", action="store_true")
     parser.add_argument("--max-rss-mib", type=int, default=64)
+    parser.add_argument("--sanitized", action="store_true",
+                        help="the tool is an ASan build: no address-space limit, RSS bound 1 GiB")
     opt = parser.parse_args()
+    global SANITIZED
+    SANITIZED = opt.sanitized
+    if opt.sanitized:
+        opt.max_rss_mib = max(opt.max_rss_mib, 1024)
     model = Model(gtp=not opt.no_gtp_remat)
     seeds = [opt.seed] if opt.seed is not None else [15, int(time.time() * 1000) % 2**32]
     failures, total, kinds, slowest = 0, 0, {}, 0.0
