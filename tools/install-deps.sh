@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hetgrid needs, only those missing. Root, or sudo where present.
 set -euo pipefail
+# python3: the fuzz suite of hetgrid-inspect (tests/fuzz), standard library only.
 packages=(cmake g++ libboost-dev libboost-mpi-dev libopenmpi-dev openmpi-bin doctest-dev
-          nlohmann-json3-dev)
+          nlohmann-json3-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

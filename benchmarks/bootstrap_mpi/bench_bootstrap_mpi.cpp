@@ -9,6 +9,7 @@
 #include <hetgrid/mpi.hpp>
 #include <string>
 
+#include "../options.hpp"
 #include "max_over_ranks.hpp"
 #include "seed_layouts.hpp"
 
@@ -61,15 +62,17 @@ int main(int argc, char** argv) {
   boost::mpi::communicator world;
   int repeat = 1;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
-      repeat = std::atoi(argv[++i]);
+    if (std::strcmp(argv[i], "--repeat") == 0) {
+      if (!bench::read_number("bench_bootstrap_mpi", "--repeat", i + 1 < argc ? argv[i + 1] : nullptr,
+                              1, 100000, repeat, world.rank() == 0))
+        return 2;
+      ++i;
     } else {
       if (world.rank() == 0)
         std::fprintf(stderr, "bench_bootstrap_mpi: usage: bench_bootstrap_mpi [--repeat N]\n");
       return 2;
     }
   }
-  if (repeat < 1) repeat = 1;
   bool found = false;
   boost::hana::for_each(seed_shaped::layouts, [&](auto layout) {
     using Topology = typename decltype(layout)::type;

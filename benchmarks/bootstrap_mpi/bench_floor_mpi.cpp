@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "../options.hpp"
 #include "max_over_ranks.hpp"
 #include "seed_layouts.hpp"
 
@@ -57,13 +58,20 @@ int main(int argc, char** argv) {
   boost::mpi::environment env(argc, argv);
   boost::mpi::communicator world;
   int repeat = 1;
-  if (argc == 3 && std::strcmp(argv[1], "--repeat") == 0) repeat = std::atoi(argv[2]);
+  if (argc > 1 && (argc != 3 || std::strcmp(argv[1], "--repeat") != 0)) {
+    if (world.rank() == 0)
+      std::fprintf(stderr, "bench_floor_mpi: usage: bench_floor_mpi [--repeat N]\n");
+    return 2;
+  }
+  if (argc == 3 &&
+      !bench::read_number("bench_floor_mpi", "--repeat", argv[2], 1, 100000, repeat, world.rank() == 0))
+    return 2;
   bool found = false;
   boost::hana::for_each(seed_shaped::layouts, [&](auto layout) {
     using Topology = typename decltype(layout)::type;
     if (Topology::world != world.size()) return;
     found = true;
-    run<Topology>(world, bench::connect_world(world), repeat < 1 ? 1 : repeat);
+    run<Topology>(world, bench::connect_world(world), repeat);
   });
   if (!found && world.rank() == 0)
     std::fprintf(stderr, "bench_floor_mpi: world: no layout for %d ranks (have %s)\n",

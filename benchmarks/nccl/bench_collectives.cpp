@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "../bootstrap_mpi/max_over_ranks.hpp"
+#include "../options.hpp"
 #include "gpu_memory.hpp"
 
 namespace hg = hetgrid;
@@ -318,26 +319,40 @@ int run_compare(const nc::bootstrap& boot, const options& opt) {
 
 int main(int argc, char** argv) {
   options opt;
+  const char* usage = "bench_collectives: usage: bench_collectives [--max-bytes B] [--iters N] "
+                      "[--warmup N] [--group world|tp|tp_nonblocking] [--compare] "
+                      "[--min-bytes B] [--rounds R]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--max-bytes" && i + 1 < argc) opt.max_bytes = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--iters" && i + 1 < argc) opt.iters = std::atoi(argv[++i]);
-    else if (a == "--warmup" && i + 1 < argc) opt.warmup = std::atoi(argv[++i]);
-    else if (a == "--group" && i + 1 < argc) opt.group = argv[++i];
-    else if (a == "--min-bytes" && i + 1 < argc) opt.min_bytes = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--rounds" && i + 1 < argc) opt.rounds = std::atoi(argv[++i]);
-    else if (a == "--compare") opt.compare = true;
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    bool ok = true;
+    if (a == "--compare") {
+      opt.compare = true;
+      continue;
+    }
+    if (a == "--max-bytes")  // 8 B (one float per rank) to 64 GiB (more than any GPU here)
+      ok = bench::read_number("bench_collectives", a, value, size_t{8}, size_t{64} << 30, opt.max_bytes);
+    else if (a == "--min-bytes")
+      ok = bench::read_number("bench_collectives", a, value, size_t{8}, size_t{64} << 30, opt.min_bytes);
+    else if (a == "--iters")
+      ok = bench::read_number("bench_collectives", a, value, 1, 1000000, opt.iters);
+    else if (a == "--warmup")
+      ok = bench::read_number("bench_collectives", a, value, 0, 1000000, opt.warmup);
+    else if (a == "--rounds")
+      ok = bench::read_number("bench_collectives", a, value, 1, 1000, opt.rounds);
+    else if (a == "--group" && value && (std::string(value) == "world" || std::string(value) == "tp" ||
+                                         std::string(value) == "tp_nonblocking"))
+      opt.group = value;
     else {
-      std::fprintf(stderr, "bench_collectives: usage: bench_collectives [--max-bytes B] [--iters N] "
-                           "[--warmup N] [--group world|tp|tp_nonblocking] [--compare] "
-                           "[--min-bytes B] [--rounds R]\n");
+      std::fputs(usage, stderr);
       return 2;
     }
+    if (!ok) return 2;
+    ++i;
   }
   if (opt.max_bytes == 0) opt.max_bytes = opt.compare ? size_t{64} << 10 : size_t{8} << 30;
-  if (opt.max_bytes < 8 || opt.min_bytes < 8 || opt.iters < 1 || opt.warmup < 0 || opt.rounds < 1 ||
-      (opt.group != "world" && opt.group != "tp" && opt.group != "tp_nonblocking")) {
-    std::fprintf(stderr, "bench_collectives: usage: bad --max-bytes, --iters, --warmup or --group\n");
+  if (opt.min_bytes > opt.max_bytes) {
+    std::fputs("bench_collectives: usage: --min-bytes is above --max-bytes\n", stderr);
     return 2;
   }
   if (!bench::gpu_usable()) {  // one line, and CTest's SKIP_RETURN_CODE

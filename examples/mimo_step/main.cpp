@@ -7,6 +7,8 @@
 // JSON line: the step time, split into compute, communication and hand-offs (CUDA events).
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
+#include <unistd.h>
+
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <chrono>
@@ -15,6 +17,7 @@
 #include <exception>
 #include <hetgrid/mpi.hpp>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "command_line.hpp"
@@ -130,6 +133,17 @@ int run(const boost::mpi::communicator& world, const options& o) {
   return run_layout<seed_layout>(world, o);
 }
 
+// One line on stderr in one write(2), so that the lines of ranks that fail together (a wrong -np:
+// every rank) never interleave mid-line, whatever buffers sit between them and the terminal.
+inline void error_line(const std::string& text) {
+  const std::string line = "mimo_step: " + text + "\n";
+  for (std::size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace mimo_step
 
 int main(int argc, char** argv) {
@@ -137,22 +151,26 @@ int main(int argc, char** argv) {
   try {
     o = mimo_step::parse_command_line(argc, argv);
   } catch (const mimo_step::usage_error& e) {
-    std::cerr << "mimo_step: " << e.what() << '\n';
+    mimo_step::error_line(e.what());
     return 2;
   }
   if (o.help) {
-    std::cout << mimo_step::usage_text;
+    std::cout << mimo_step::usage_text << std::flush;
+    if (!std::cout) {  // stdout full or closed: say so, never a silent success
+      mimo_step::error_line("cannot write to standard output");
+      return 1;
+    }
     return 0;
   }
   if (o.backend == "nccl") {
 #ifdef HETGRID_MIMO_HAVE_NCCL
     if (!mimo_step::have_gpu()) {  // CTest's SKIP_RETURN_CODE: no GPU is not a failure
-      std::cerr << "mimo_step: SKIPPED: no usable GPU\n";
+      mimo_step::error_line("SKIPPED: no usable GPU");
       return 77;
     }
 #else
-    std::cerr << "mimo_step: --backend nccl: this build has no NCCL backend for mimo_step; use "
-                 "--backend mpi\n";
+    mimo_step::error_line("--backend nccl: this build has no NCCL backend for mimo_step; use "
+                          "--backend mpi");
     return 2;
 #endif
   }
@@ -162,11 +180,11 @@ int main(int argc, char** argv) {
   try {
     return mimo_step::run(world, o);
   } catch (const hetgrid::topology_error& e) {  // every rank throws it, before any collective
-    std::cerr << "mimo_step: rank " << world.rank() << ": layout " << o.layout << ": " << e.what()
-              << '\n';
+    mimo_step::error_line("rank " + std::to_string(world.rank()) + ": layout " + o.layout + ": " +
+                          e.what());
     return 1;
   } catch (const std::exception& e) {  // one rank alone: the others must not wait for it
-    std::cerr << "mimo_step: rank " << world.rank() << ": " << e.what() << '\n';
+    mimo_step::error_line("rank " + std::to_string(world.rank()) + ": " + e.what());
     env.abort(1);
   }
   return 1;

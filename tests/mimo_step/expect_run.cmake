@@ -1,6 +1,10 @@
-# cmake -DCOMMAND="a;b;c" -DSTATUS=N -DREGEX="..." [-DSTDERR_LINES=N] [-DMAX_SECONDS=N] -P expect_run.cmake
+# cmake -DCOMMAND="a;b;c" -DSTATUS=N -DREGEX="..." [-DSTDERR_LINES=N] [-DMAX_SECONDS=N]
+#       [-DWHOLE_LINE="regex" -DWHOLE_LINES=N] -P expect_run.cmake
 # Passes when the command exits with exactly STATUS, its output matches REGEX, stderr has
-# exactly STDERR_LINES lines where that is given, and it ends within MAX_SECONDS.
+# exactly STDERR_LINES lines where that is given, and it ends within MAX_SECONDS. With
+# WHOLE_LINE: of the output lines that hold "mimo_step:", exactly WHOLE_LINES match WHOLE_LINE
+# as a whole line and none is anything else (a line cut by another rank's output, or two lines
+# run together, fails).
 if(NOT DEFINED MAX_SECONDS)
   set(MAX_SECONDS 60)
 endif()
@@ -18,6 +22,20 @@ if(DEFINED STDERR_LINES)
   list(LENGTH newlines lines)
   if(NOT lines EQUAL STDERR_LINES)
     message(FATAL_ERROR "expected ${STDERR_LINES} line(s) on stderr, got ${lines}")
+  endif()
+endif()
+if(DEFINED WHOLE_LINE)
+  string(REPLACE ";" "\\;" text "${out}\n${err}")
+  string(REPLACE "\n" ";" lines "${text}")
+  list(FILTER lines INCLUDE REGEX "mimo_step:")
+  foreach(line IN LISTS lines)
+    if(NOT line MATCHES "^${WHOLE_LINE}$")
+      message(FATAL_ERROR "a line that is not one whole error line: '${line}'")
+    endif()
+  endforeach()
+  list(LENGTH lines whole)
+  if(NOT whole EQUAL WHOLE_LINES)
+    message(FATAL_ERROR "expected ${WHOLE_LINES} whole lines, got ${whole}")
   endif()
 endif()
 message("exit status ${status} and output as expected")

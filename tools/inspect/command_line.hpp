@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "clean_text.hpp"
+
 namespace hetgrid::inspect {
 
 inline constexpr std::string_view usage_text =
@@ -37,12 +39,17 @@ inline constexpr std::string_view usage_text =
     "           --module language:ranks=4,tp=2,pp=2,offset=4,language\n"
     "\n"
     "Exit status 0: printed; 2: a malformed command line or a broken layout rule, told in one\n"
-    "line on stderr: 'hetgrid-inspect: KIND: message'.\n";
+    "line on stderr: 'hetgrid-inspect: KIND: message'; 1: the output could not be written.\n"
+    "A module name is UTF-8 text of at most 31 bytes; tables, errors and pictures print a\n"
+    "backslash as \\\\ and each byte of a control character as \\xNN.\n";
 
 // What the user asked for.
 struct request {
   int world = 0;
   std::vector<grid_spec> modules;
+  // expt_tp_given_zero[i] != 0: module i said `expt_tp=0`, which grid_spec cannot tell from a
+  // key left out (its 0 means "same as tp"); the layout check reports it as `positive`.
+  std::vector<unsigned char> expt_tp_given_zero;
   bool json = false;
   std::optional<int> rank;
   std::optional<std::string> svg;     // a file to draw the layout into
@@ -65,7 +72,8 @@ namespace detail {
 
 inline input_error usage(std::string message) { return {"usage", std::move(message)}; }
 
-// A whole token as an int; nullopt for anything else (empty, trailing text, out of range).
+// A whole token as an int: optional '-', then decimal digits; nullopt for anything else (empty,
+// '+', spaces, trailing text, or a number that does not fit an int).
 inline std::optional<int> parse_int(std::string_view text) {
   int value = 0;
   const char* end = text.data() + text.size();
@@ -89,9 +97,10 @@ inline int* int_field(grid_spec& spec, std::string_view key) {
 }
 
 // One `key=value` or the bare word `language` of a module's list. @post `seen` holds the key
+// @post expt_tp_zero is set when the item is `expt_tp=0`.
 inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view item,
                                               std::vector<std::string>& seen,
-                                              std::string_view module_text) {
+                                              std::string_view module_text, bool& expt_tp_zero) {
   const std::size_t eq = item.find('=');
   const std::string_view key = item.substr(0, eq);
   const std::string where = " in --module '" + std::string(module_text) + "'";
@@ -113,11 +122,17 @@ inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view 
     return usage("value of '" + std::string(key) + "' is not an integer: '" +
                  std::string(item.substr(eq + 1)) + "'" + where);
   *field = *value;
+  if (key == "expt_tp" && *value == 0) expt_tp_zero = true;
   return std::nullopt;
 }
 
+struct module_input {
+  grid_spec spec;
+  bool expt_tp_given_zero = false;
+};
+
 // NAME:key=value,... -> a grid_spec, every key left out at grid_spec's default.
-inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
+inline std::variant<module_input, input_error> parse_module(std::string_view text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos)
     return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
@@ -126,19 +141,23 @@ inline std::variant<grid_spec, input_error> parse_module(std::string_view text) 
     return input_error{"names", "a module name must be at most " + std::to_string(max_name_length) +
                                     " characters; '" + std::string(name) + "' has " +
                                     std::to_string(name.size())};
-  grid_spec spec;
+  if (!clean_text::is_utf8(name))
+    return input_error{"names", "a module name must be UTF-8 text; '" + std::string(name) +
+                                    "' is not"};
+  module_input module;
+  grid_spec& spec = module.spec;
   name.copy(spec.name, name.size());
   std::vector<std::string> seen;
   std::string_view rest = text.substr(colon + 1);
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
-    if (auto error = apply_field(spec, item, seen, text)) return *error;
+    if (auto error = apply_field(spec, item, seen, text, module.expt_tp_given_zero)) return *error;
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
     if (rest.empty()) return usage("trailing ',' in --module '" + std::string(text) + "'");
   }
-  return spec;
+  return module;
 }
 
 }  // namespace detail
@@ -183,7 +202,9 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
       if (flag == "--module") {
         auto module = detail::parse_module(*text);
         if (auto* error = std::get_if<input_error>(&module)) return *error;
-        req.modules.push_back(std::get<grid_spec>(module));
+        const auto& parsed = std::get<detail::module_input>(module);
+        req.modules.push_back(parsed.spec);
+        req.expt_tp_given_zero.push_back(parsed.expt_tp_given_zero ? 1 : 0);
         continue;
       }
       const auto number = detail::parse_int(*text);

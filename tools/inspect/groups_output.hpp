@@ -74,6 +74,7 @@ inline void write_groups_json(std::ostream& out, const runtime_topology& layout,
   js.raw("],").key("groups").group_lists(g.group_count(query.kind),
                                           [&](int i) { return g.group(query.kind, i); });
   js.raw("}\n");
+  js.finish();
 }
 
 }  // namespace hetgrid::inspect

@@ -1,29 +1,51 @@
 // tools/inspect/json_output.hpp: the two JSON shapes of docs/CONTRACT.md section 5, the whole layout and one
-// rank. Every group comes from hetgrid::grid. The whole layout is streamed, since it lists every
-// rank twelve times: time is linear in the world size and memory stays constant.
+// rank. Every group comes from hetgrid::grid. Both are streamed: the whole layout lists every
+// rank once per group kind, and one rank's groups can hold most of the world (its dp group at
+// tp=8 holds world/8 ranks), so time is linear in the output and memory stays constant.
 #pragma once
 
+#include <cerrno>
 #include <charconv>
 #include <hetgrid/hetgrid.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace hetgrid::inspect {
 
-// Keys in the contract's order, so that the text reads like docs/CONTRACT.md (comparisons parse it anyway).
+// The output stream refused a write (a full disk, a closed pipe): main reports it and exits 1.
+class write_error : public std::runtime_error {
+ public:
+  explicit write_error(int error_number)
+      : std::runtime_error("cannot write the output"), error_number_(error_number) {}
+  int error_number() const noexcept { return error_number_; }
+
+ private:
+  int error_number_;
+};
+
+// Throws write_error once `out` has failed; called after each chunk, so a failed write stops the
+// output at once instead of computing the rest of it.
+inline void check_written(std::ostream& out) {
+  if (!out) throw write_error(errno);
+}
+
+// Keys in the contract's order, so that the text reads like docs/CONTRACT.md (comparisons parse
+// it anyway).
 using json = nlohmann::ordered_json;
 
 namespace detail {
 
-// Compact JSON text written in chunks to a stream; strings are escaped by nlohmann.
+// Compact JSON text written in chunks to a stream; strings are escaped by nlohmann. Call
+// finish() at the end: it writes the rest and throws write_error if any write failed.
 class json_stream {
  public:
   explicit json_stream(std::ostream& out) : out_(out) {}
-  ~json_stream() { flush(); }
+  ~json_stream() = default;
   json_stream(const json_stream&) = delete;
   json_stream& operator=(const json_stream&) = delete;
 
@@ -37,7 +59,8 @@ class json_stream {
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
     return raw(std::string_view(digits, static_cast<std::size_t>(end - digits)));
   }
-  // A name from the command line may not be UTF-8: such bytes print as U+FFFD, never throw.
+  // Names are UTF-8 (command_line.hpp checks it; clean_text.hpp says why); should one not be, its
+  // bad bytes print as U+FFFD rather than throw.
   json_stream& string(std::string_view text) {
     return raw(json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace));
   }
@@ -60,6 +83,12 @@ class json_stream {
   void flush() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
+    check_written(out_);
+  }
+  void finish() {
+    flush();
+    out_.flush();
+    check_written(out_);
   }
 
  private:
@@ -96,38 +125,28 @@ inline void write_module(json_stream& js, const grid& g) {
   js.raw("}}");
 }
 
-inline json members(const rank_group& group) {
-  json list = json::array();
-  for (int rank : group) list.push_back(rank);
-  return list;
-}
-
-inline json members_or_null(const std::optional<rank_group>& group) {
-  return group ? members(*group) : json(nullptr);
-}
-
-// @pre g.contains(rank)
-inline json module_rank_json(const grid& g, int rank) {
+// What one module gives `rank`: its coordinates, stage and the one group of each kind that holds
+// it. @pre g.contains(rank)
+inline void write_module_rank(json_stream& js, const grid& g, int rank) {
   const rank_coords c = g.coords(rank);
-  json groups = json::object();
+  js.raw("{").key("name").string(g.name()).raw(",").key("coords").raw("{");
+  const std::pair<const char*, int> coords[] = {
+      {"tp", c.tp},           {"gtp_remat", c.gtp_remat}, {"cp", c.cp},
+      {"dp", c.dp},           {"pp", c.pp},               {"expt_tp", c.expt_tp},
+      {"ep", c.ep},           {"expt_gtp_remat", c.expt_gtp_remat}, {"expt_dp", c.expt_dp}};
+  for (std::size_t i = 0; i < std::size(coords); ++i)
+    (i > 0 ? js.raw(",") : js).key(coords[i].first).number(coords[i].second);
+  js.raw("},").key("is_first_stage").boolean(g.is_first_stage(rank));
+  js.raw(",").key("is_last_stage").boolean(g.is_last_stage(rank));
+  js.raw(",").key("groups").raw("{");
   for (group_kind kind : all_group_kinds)
-    groups[std::string(to_string(kind))] = members(g.group_of(kind, rank));
-  groups["embd"] = members_or_null(g.embd_group(rank));
-  groups["pos_embd"] = members_or_null(g.pos_embd_group(rank));
-  return {{"name", std::string(g.name())},
-          {"coords",
-           {{"tp", c.tp},
-            {"gtp_remat", c.gtp_remat},
-            {"cp", c.cp},
-            {"dp", c.dp},
-            {"pp", c.pp},
-            {"expt_tp", c.expt_tp},
-            {"ep", c.ep},
-            {"expt_gtp_remat", c.expt_gtp_remat},
-            {"expt_dp", c.expt_dp}}},
-          {"is_first_stage", g.is_first_stage(rank)},
-          {"is_last_stage", g.is_last_stage(rank)},
-          {"groups", groups}};
+    js.key(to_string(kind)).members(g.group_of(kind, rank)).raw(",");
+  const auto member_or_null = [&](const std::optional<rank_group>& group) -> json_stream& {
+    return group ? js.members(*group) : js.raw("null");
+  };
+  js.key("embd");
+  member_or_null(g.embd_group(rank)).raw(",").key("pos_embd");
+  member_or_null(g.pos_embd_group(rank)).raw("}}");
 }
 
 }  // namespace detail
@@ -142,15 +161,24 @@ inline void write_layout_json(std::ostream& out, int world, std::span<const grid
     detail::write_module(js, grid(specs[i]));
   }
   js.raw("]}\n");
+  js.finish();
 }
 
-// What one rank does: bounded by the sizes of its groups, so built as a document.
-// @pre !check_layout(world, specs) and 0 <= rank < world
-inline json rank_json(int world, std::span<const grid_spec> specs, int rank) {
-  json modules = json::array();
+// What one rank does, one line. @pre the layout is valid and 0 <= rank < world
+inline void write_rank_json(std::ostream& out, int world, std::span<const grid_spec> specs,
+                            int rank) {
+  detail::json_stream js(out);
+  js.raw("{").key("world").number(world).raw(",").key("rank").number(rank);
+  js.raw(",").key("modules").raw("[");
+  bool first = true;
   for (const grid_spec& spec : specs)
-    if (const grid g(spec); g.contains(rank)) modules.push_back(detail::module_rank_json(g, rank));
-  return {{"world", world}, {"rank", rank}, {"modules", modules}};
+    if (const grid g(spec); g.contains(rank)) {
+      if (!first) js.raw(",");
+      first = false;
+      detail::write_module_rank(js, g, rank);
+    }
+  js.raw("]}\n");
+  js.finish();
 }
 
 }  // namespace hetgrid::inspect

@@ -1,7 +1,8 @@
 // hetgrid-inspect: checks a layout given on the command line and prints its process groups, as a
-// table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad input.
-#include <algorithm>
-#include <cstdio>
+// table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad input;
+// exit status 1 and one line on stderr when the output cannot be written.
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <hetgrid/hetgrid.hpp>
 #include <iostream>
@@ -12,31 +13,39 @@
 #include "command_line.hpp"
 #include "groups_output.hpp"
 #include "json_output.hpp"
+#include "layout_rules.hpp"
 #include "svg_output.hpp"
 #include "table_output.hpp"
 #include "plan_output.hpp"
+#include "clean_text.hpp"
 
 namespace {
 
+namespace hg = hetgrid;
+
 constexpr int exit_bad_input = 2;
+constexpr int exit_write_failed = 1;
 
-// A module name may hold any byte; the error must stay one line.
-std::string one_line(std::string text) {
-  std::replace_if(
-      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  return text;
+// A picture of more ranks than this is no picture: the tool refuses it before drawing.
+constexpr long long svg_max_ranks = 65536;
+
+// One line on stderr: `message` (starting with its kind word) in clean_text::printable form, so the
+// user's bytes can neither break the line nor reach the terminal as control characters.
+int fail(std::string_view message, int status = exit_bad_input) {
+  std::cerr << "hetgrid-inspect: " << hg::inspect::clean_text::printable(message) << std::endl;
+  return status;
 }
 
-// `message` starts with its kind word except for the tool's own usage errors.
-int fail(const std::string& message) {
-  std::cerr << "hetgrid-inspect: " << one_line(message) << std::endl;
-  return exit_bad_input;
+int write_failed(int error_number) {
+  return fail(std::string("output: cannot write to standard output: ") +
+                  (error_number != 0 ? std::strerror(error_number) : "write error"),
+              exit_write_failed);
 }
 
-int run(const hetgrid::inspect::request& req) {
-  namespace hg = hetgrid;
-  if (const hg::layout_error error = hg::check_layout(req.world, req.modules))
-    return fail(hg::describe(error, req.world, req.modules));
+int run(const hg::inspect::request& req) {
+  if (const auto broken = hg::inspect::check_layout_input(req.world, req.modules,
+                                                          req.expt_tp_given_zero))
+    return fail(broken->message);
   const hg::runtime_topology layout(req.world, req.modules);
   std::optional<hg::inspect::groups_query> groups;
   if (req.groups) {
@@ -45,19 +54,21 @@ int run(const hetgrid::inspect::request& req) {
     groups = std::get<hg::inspect::groups_query>(resolved);
   }
   if (req.svg) {
+    long long drawn = 0;
+    for (const hg::grid_spec& s : req.modules) drawn += s.ranks;
+    if (drawn > svg_max_ranks)
+      return fail("usage: --svg draws at most " + std::to_string(svg_max_ranks) +
+                  " ranks; this layout has " + std::to_string(drawn));
     std::ofstream picture(*req.svg);
     if (picture) hg::inspect::write_layout_svg(picture, req.world, req.modules);
     if (!picture.flush()) return fail("usage: cannot write the --svg file '" + *req.svg + "'");
   }
-  std::ios::sync_with_stdio(false);
   if (groups) {
     hg::inspect::write_groups_json(std::cout, layout, *groups);
   } else if (req.plan) {
     hg::inspect::print_plan(std::cout, layout, req.rank);
   } else if (req.json && req.rank) {
-    std::cout << hg::inspect::rank_json(req.world, req.modules, *req.rank)
-                     .dump(-1, ' ', false, hg::inspect::json::error_handler_t::replace)
-              << "\n";
+    hg::inspect::write_rank_json(std::cout, req.world, req.modules, *req.rank);
   } else if (req.json) {
     hg::inspect::write_layout_json(std::cout, req.world, req.modules);
   } else if (req.rank) {
@@ -65,21 +76,29 @@ int run(const hetgrid::inspect::request& req) {
   } else {
     hg::inspect::print_layout_table(std::cout, req.world, req.modules);
   }
-  std::cout.flush();
-  return std::cout ? 0 : 1;
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   namespace inspect = hetgrid::inspect;
+  std::ios::sync_with_stdio(false);
   const std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   const inspect::parse_result parsed = inspect::parse_command_line(args);
-  if (std::holds_alternative<inspect::help_request>(parsed)) {
-    std::cout << inspect::usage_text;
-    return 0;
-  }
   if (const auto* error = std::get_if<inspect::input_error>(&parsed))
     return fail(error->kind + ": " + error->message);
-  return run(std::get<inspect::request>(parsed));
+  try {
+    int status = 0;
+    if (std::holds_alternative<inspect::help_request>(parsed))
+      std::cout << inspect::usage_text;
+    else
+      status = run(std::get<inspect::request>(parsed));
+    if (status != 0) return status;
+    std::cout.flush();
+    inspect::check_written(std::cout);
+    return 0;
+  } catch (const inspect::write_error& e) {
+    return write_failed(e.error_number());
+  }
 }

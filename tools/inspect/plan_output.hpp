@@ -10,6 +10,8 @@
 #include <ostream>
 #include <string>
 
+#include "clean_text.hpp"
+#include "json_output.hpp"
 #include "table_output.hpp"
 
 namespace hetgrid::inspect {
@@ -44,7 +46,8 @@ inline void print_plan(std::ostream& out, const runtime_topology& layout,
     for (int m = 0; m < plan.module_count(); ++m)
       for (int s = 0; s < plan.slot_count(); ++s)
         if (plan.class_of(m, s) == id)
-          out << " " << layout.grids[m].name() << ":" << layout.slot_name(s);
+          out << " " << clean_text::printable(layout.grids[m].name()) << ":"
+              << clean_text::printable(layout.slot_name(s));
     out << "\n";
   }
   out << "\nrounds\n";
@@ -63,7 +66,10 @@ inline void print_plan(std::ostream& out, const runtime_topology& layout,
   if (only_rank)
     print_rank(*only_rank);
   else
-    for (int r = 0; r < layout.world; ++r) print_rank(r);
+    for (int r = 0; r < layout.world; ++r) {
+      print_rank(r);
+      if (r % 4096 == 4095) check_written(out);  // a failed write stops a long listing at once
+    }
 }
 
 }  // namespace hetgrid::inspect

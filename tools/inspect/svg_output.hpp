@@ -18,6 +18,8 @@
 #include <hetgrid/bridge.hpp>
 #include <hetgrid/hetgrid.hpp>
 
+#include "clean_text.hpp"
+
 namespace hetgrid::inspect {
 
 namespace detail::svg {
@@ -40,14 +42,17 @@ inline constexpr std::array<std::array<std::string_view, 3>, 6> palette = {{
     {"#e0f1f0", "#76b7b2", "#33605c"},
 }};
 
-inline std::string escape(std::string_view text) {
+// Markup for any bytes: clean_text::printable first (XML 1.0 allows no C0 control character but tab
+// and newlines, even as a character reference, and no invalid UTF-8), then XML's own escapes.
+inline std::string escape(std::string_view raw) {
   std::string out;
-  for (char c : text) {
+  for (char c : ::hetgrid::inspect::clean_text::printable(raw)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
       default: out += c;
     }
   }

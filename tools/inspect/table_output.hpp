@@ -1,6 +1,7 @@
 // tools/inspect/table_output.hpp: the tables for people. A group is printed in bounded space
 // (its first and last members), and a kind with many groups shows a few of them: a layout of
 // any size reads in a screen per module, and prints in time independent of the world size.
+// Names print in clean_text::printable form: no control byte reaches the terminal.
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
@@ -10,6 +11,8 @@
 #include <ostream>
 #include <span>
 #include <string>
+
+#include "clean_text.hpp"
 
 namespace hetgrid::inspect {
 
@@ -67,7 +70,8 @@ inline void print_module_table(std::ostream& out, std::span<const grid_spec> spe
   out << "\n";
   for (const grid_spec& spec : specs) {
     const grid g(spec);
-    out << std::left << std::setw(20) << g.name() << std::setw(14) << span_text(g) << std::right;
+    out << std::left << std::setw(20) << ::hetgrid::inspect::clean_text::printable(g.name())
+        << std::setw(14) << span_text(g) << std::right;
     const int widths[] = {7, 7, 9, 7, 7, 7, 7, 7, 14, 7};
     int column = 0;
     for (int value : {g.ranks, g.tp, g.gtp_remat, g.cp, g.pp, g.dp, g.ep, g.expt_tp,
@@ -78,7 +82,8 @@ inline void print_module_table(std::ostream& out, std::span<const grid_spec> spe
 }
 
 inline void print_module_groups(std::ostream& out, const grid& g) {
-  out << "\n" << g.name() << " (ranks " << span_text(g) << "): groups\n";
+  out << "\n" << ::hetgrid::inspect::clean_text::printable(g.name()) << " (ranks " << span_text(g)
+      << "): groups\n";
   out << "  " << std::left << std::setw(26) << "kind" << std::right << std::setw(8) << "count"
       << std::setw(8) << "size"
       << "  groups\n";
@@ -100,7 +105,7 @@ inline void print_module_groups(std::ostream& out, const grid& g) {
 inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
   const rank_coords c = g.coords(rank);
   out << "\n"
-      << g.name() << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
+      << ::hetgrid::inspect::clean_text::printable(g.name()) << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
       << ")\n";
   out << "  coords  tp=" << c.tp << " gtp_remat=" << c.gtp_remat << " cp=" << c.cp
       << " dp=" << c.dp << " pp=" << c.pp << "  expt_tp=" << c.expt_tp << " ep=" << c.ep
@@ -146,7 +151,7 @@ inline void print_rank_table(std::ostream& out, int world, std::span<const grid_
   detail::print_module_table(out, specs);
   out << "\nrank " << rank << ":";
   for (const grid_spec& spec : specs)
-    if (const grid g(spec); g.contains(rank)) out << " " << g.name();
+    if (const grid g(spec); g.contains(rank)) out << " " << ::hetgrid::inspect::clean_text::printable(g.name());
   out << "\n";
   for (const grid_spec& spec : specs)
     if (const grid g(spec); g.contains(rank)) detail::print_rank_in_module(out, g, rank);

@@ -1,0 +1,11 @@
+// Rule 6 where offset + ranks passes INT_MAX: the span does not fit the world.
+// expect-error: world: a module's span [offset, offset + ranks) must end at or before the world size
+#include <climits>
+#include <hetgrid/hetgrid.hpp>
+
+namespace hg = hetgrid;
+
+using lm = hg::module_grid<hg::grid_spec{
+    .name = "lm", .ranks = INT_MAX, .offset = INT_MAX, .language = true}>;
+using job = hg::topology<INT_MAX, lm>;
+static_assert(job::world == INT_MAX);

@@ -1,0 +1,28 @@
+// tests/support/inspect_cli.hpp: running the built hetgrid-inspect (HETGRID_INSPECT, its path,
+// is defined by tests/CMakeLists.txt) and judging a rejected command line.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "run_command.hpp"
+
+namespace hetgrid::test {
+
+using args_t = std::vector<std::string>;
+
+inline command_result inspect(const args_t& args) { return run_command(HETGRID_INSPECT, args); }
+
+// SPEC section 5: exit 2, nothing on stdout, one line `hetgrid-inspect: KIND: message`.
+inline void check_rejected(const args_t& args, const std::string& kind) {
+  const command_result r = inspect(args);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(line_count(r.err) == 1);
+  CHECK(r.err.starts_with("hetgrid-inspect: " + kind + ": "));
+  CHECK(r.err.size() > ("hetgrid-inspect: " + kind + ": ").size() + 1);  // a message follows
+}
+
+}  // namespace hetgrid::test
