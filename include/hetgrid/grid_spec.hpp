@@ -2,7 +2,6 @@
 // (docs/CONTRACT.md section 1), and the predicates of the rules that concern one module alone.
 #pragma once
 
-#include <climits>
 #include <initializer_list>
 #include <string_view>
 

@@ -26,7 +26,12 @@ struct kind_row {
   view in_view = view::base;
   dim_mask dims = 0;
 
-  constexpr std::string_view name_view() const { return std::string_view(name); }
+  // Bounded by the array, so that no compiler has to trust the terminator.
+  constexpr std::string_view name_view() const {
+    std::size_t n = 0;
+    while (n < sizeof name && name[n] != '\0') ++n;
+    return std::string_view(name, n);
+  }
   friend constexpr bool operator==(const kind_row&, const kind_row&) = default;
 };
 

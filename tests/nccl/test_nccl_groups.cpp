@@ -163,7 +163,7 @@ TEST_CASE("the bootstrap's world: a blocking twin for work, the non-blocking one
 
 TEST_CASE("a one-module layout") {
   nc::rank_groups<one_module> groups(*boot);
-  CHECK(groups.group_count() == 14);
+  CHECK(groups.group_count() == 22);  // 20 kinds + embd + pos_embd
   check_groups<decltype(groups), one_module>(groups);
   nc::rank_groups<one_module, latency_pp, no_reuse> split(*boot);
   check_groups<decltype(split), one_module>(split);
