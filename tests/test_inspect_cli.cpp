@@ -11,18 +11,8 @@
 
 namespace {
 
-using namespace hetgrid::test;  // inspect, check_rejected, command_result, args_t, line_count
+using namespace hetgrid::test;  // inspect, check_rejected, seed, seed_with, args_t, line_count
 using nlohmann::json;
-
-const args_t seed = {"--world",  "8",
-                     "--module", "images:ranks=4,tp=2",
-                     "--module", "language:ranks=4,tp=2,pp=2,offset=4,language"};
-
-args_t seed_with(const args_t& more) {
-  args_t args = seed;
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
 
 }  // namespace
 

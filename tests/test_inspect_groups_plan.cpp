@@ -9,28 +9,13 @@
 #include <vector>
 
 #include "support/golden_cases.hpp"
-#include "support/run_command.hpp"
+#include "support/inspect_cli.hpp"
 
 namespace {
 
 namespace hg = hetgrid;
-using hetgrid::test::command_result;
+using namespace hetgrid::test;  // inspect, seed_with, args_t, command_result, line_count
 using nlohmann::json;
-using args_t = std::vector<std::string>;
-
-command_result inspect(const args_t& args) {
-  return hetgrid::test::run_command(HETGRID_INSPECT, args);
-}
-
-const args_t seed = {"--world",  "8",
-                     "--module", "images:ranks=4,tp=2",
-                     "--module", "language:ranks=4,tp=2,pp=2,offset=4,language"};
-
-args_t seed_with(const args_t& more) {
-  args_t args = seed;
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
 
 }  // namespace
 
@@ -46,7 +31,8 @@ TEST_CASE("--groups over each kind's dims is the kind's golden groups") {
         std::string spec = name + ":";
         json want_dims = json::array();
         for (int i = 0; i < dims.count; ++i) {
-          spec += (i > 0 ? "," : "") + std::string(dims.names[i]);
+          if (i > 0) spec += ',';
+          spec += dims.names[i];
           want_dims.push_back(std::string(dims.names[i]));
         }
         CAPTURE(spec);
@@ -92,7 +78,7 @@ TEST_CASE("--groups: bad input is one usage line, exit 2, nothing on stdout") {
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(r.err.starts_with("hetgrid-inspect: usage: "));
-    CHECK(hetgrid::test::line_count(r.err) == 1);
+    CHECK(line_count(r.err) == 1);
   }
   // A broken layout is still its rule's error, before --groups is looked at.
   const command_result broken = inspect({"--world", "8", "--module", "lm:ranks=8,tp=3,language",

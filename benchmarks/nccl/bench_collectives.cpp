@@ -34,9 +34,7 @@ namespace d = hetgrid::nccl::detail;
 namespace {
 
 using solo = hg::layouts::solo::topology;
-// Two ranks, one colocated module of tp 2: its tp group holds both.
-using pair_tp = hg::topology<2, hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2,
-                                                              .tp = 2, .language = true}>>;
+using pair_tp = hg::layouts::pair_tp::topology;
 constexpr nc::build_options split_path{.reuse_world = false,
                                        .singleton_policy = nc::singletons::eager_split};
 // --group tp_nonblocking: the same group, its communicator in NCCL's non-blocking mode.

@@ -30,6 +30,13 @@ struct solo {
   using topology = ::hetgrid::topology<1, images, language>;
 };
 
+// Two GPUs, one module: a language model of tp 2, its tp group the whole job.
+struct pair_tp {
+  using language =
+      module_grid<grid_spec{.name = "language", .ranks = 2, .tp = 2, .language = true}>;
+  using topology = ::hetgrid::topology<2, language>;
+};
+
 static_assert(seed::topology::layout == layout::non_colocated);
 static_assert(pair::topology::layout == layout::non_colocated);
 static_assert(solo::topology::layout == layout::colocated);

@@ -38,9 +38,7 @@ namespace d = hetgrid::nccl::detail;
 namespace {
 
 using solo = hg::layouts::solo::topology;
-// Two GPUs: one module of tp 2, its tp group the whole job.
-using pair_tp = hg::topology<2, hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2,
-                                                              .tp = 2, .language = true}>>;
+using pair_tp = hg::layouts::pair_tp::topology;
 // The tp group split off the world (reuse off): a communicator rank_groups owns.
 constexpr nc::build_options split_path{.reuse_world = false,
                                        .singleton_policy = nc::singletons::eager_split};
