@@ -125,7 +125,7 @@ TEST_CASE("an explicit expt_tp=0 is positive; only a key left out takes its defa
   const command_result left_out = inspect({"--world", "8", "--module", "lm:ranks=8,tp=2,language", "--json"});
   REQUIRE(left_out.exit_code == 0);
   CHECK(json::parse(left_out.out).at("modules").at(0).at("expt_tp") == 2);
-  // In SPEC order: a broken language rule is told before the module's own.
+  // In the contract's order: a broken language rule is told before the module's own.
   check_rejected({"--world", "8", "--module", "lm:ranks=8,expt_tp=0"}, "language");
 }
 

@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
-"""Hostile command lines for hetgrid-inspect, checked against a model of SPEC sections 1, 2 and 5.
+"""Hostile command lines for hetgrid-inspect, checked against a model of docs/CONTRACT.md sections 1, 2 and 5.
 
 Each run generates --count command lines from a fixed seed and --count more from a seed that
 changes every run (printed, so a failure can be replayed with --seed). Each is run and checked:
   - no signal, and the exit status the model predicts (0 printed, 2 bad input, 1 unwritable);
   - bad input: nothing on stdout, exactly one line on stderr, `hetgrid-inspect: KIND: message`,
     with the model's KIND, printable (valid UTF-8, no control character);
-  - --json: valid JSON, and for small layouts exactly the groups of SPEC section 2;
+  - --json: valid JSON, and for small layouts exactly the groups of docs/CONTRACT.md section 2;
   - --svg: a well-formed XML document whose root is <svg>;
   - tables: valid UTF-8 without control characters (no terminal escapes);
   - peak RSS below --max-rss-mib (64 MiB), measured by wait4, under an address-space limit.
 
-The model is written from the SPEC, not from the tool's code: a second opinion.
+The model is written from docs/CONTRACT.md, not from the tool's code: a second opinion.
 Usage: fuzz_inspect.py --inspect PATH [--count N] [--seed S] [--no-gtp-remat] [--sanitized]
-  --no-gtp-remat: the library does not have the gtp_remat dims yet (SPEC's keys gtp_remat and
+  --no-gtp-remat: the library does not have the gtp_remat dims yet (the contract's keys gtp_remat and
   expt_gtp_remat are then unknown keys, and the twelve group kinds of before are expected).
 """
 import argparse
@@ -32,7 +32,7 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 MAX_NAME = 31
 SVG_MAX_RANKS = 65536  # the tool draws at most this many ranks (a usage error beyond)
 
-# SPEC section 2: (view, dims) per group kind, in the SPEC's table order.
+# docs/CONTRACT.md section 2: (view, dims) per group kind, in the contract's table order.
 BASE_DIMS = ["tp", "gtp_remat", "cp", "dp", "pp"]
 EXPERT_DIMS = ["expt_tp", "ep", "expt_gtp_remat", "expt_dp", "pp"]
 KINDS_GTP = {
@@ -70,7 +70,7 @@ class Model:
         if gtp:
             self.int_keys += ["gtp_remat", "expt_gtp_remat"]
 
-    # ---- SPEC section 5: the command line. Returns ("ok", request) or (kind, None). ----
+    # ---- docs/CONTRACT.md section 5: the command line. Returns ("ok", request) or (kind, None). ----
     @staticmethod
     def parse_int(text):
         if not re.fullmatch(rb"-?[0-9]+", text):
@@ -164,7 +164,7 @@ class Model:
             return "usage", None
         return "ok", req
 
-    # ---- SPEC section 1: the rules, first broken one in SPEC's order. ----
+    # ---- docs/CONTRACT.md section 1: the rules, first broken one in the contract's order. ----
     def resolve(self, m):
         g = m["given"]
         s = {"name": m["name"], "language": m["language"]}
@@ -206,7 +206,7 @@ class Model:
         covered = sum(r for _, r in spans)
         return None if covered == world else "partition"
 
-    # ---- SPEC section 2: groups, straight from the definition. ----
+    # ---- docs/CONTRACT.md section 2: groups, straight from the definition. ----
     @staticmethod
     def sizes(s, view):
         dp = s["ranks"] // (s["tp"] * s["gtp_remat"] * s["cp"] * s["pp"])

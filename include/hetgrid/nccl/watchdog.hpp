@@ -1,5 +1,5 @@
 // hetgrid/nccl/watchdog.hpp: one thread per rank_groups that turns a stuck or failed
-// communicator into an error naming its group, instead of a hang (SPEC section 3).
+// communicator into an error naming its group, instead of a hang (docs/CONTRACT.md section 3).
 //
 // Communicators run in NCCL's blocking mode in the steady state (a non-blocking communicator
 // pays a thread per grouped call: 45-50 us against 8.3 us for a grouped send/recv on one H200).
