@@ -35,8 +35,7 @@ namespace {
 
 using solo = hg::layouts::solo::topology;
 using pair_tp = hg::layouts::pair_tp::topology;
-constexpr nc::build_options split_path{.reuse_world = false,
-                                       .singleton_policy = nc::singletons::eager_split};
+constexpr nc::build_options split_path = nc::split_everything;
 // --group tp_nonblocking: the same group, its communicator in NCCL's non-blocking mode.
 constexpr nc::settings_table nonblocking_tp =
     nc::settings_table{}.with(hg::group_kind::tp, {.blocking = false});
@@ -67,6 +66,22 @@ struct options {
 
 // Element i of rank r's input: small integers, so float sums are exact.
 float input_value(int rank, size_t i) { return static_cast<float>((rank + 1) * (i % 7 + 1)); }
+
+// Device buffers of `count` floats: `send` holds this rank's inputs, `recv` is for results.
+struct device_buffers {
+  float* send = nullptr;
+  float* recv = nullptr;
+};
+device_buffers make_buffers(size_t count, int rank) {
+  device_buffers b;
+  d::check_cuda(cudaMalloc(&b.send, count * sizeof(float)), "cudaMalloc(send)");
+  d::check_cuda(cudaMalloc(&b.recv, count * sizeof(float)), "cudaMalloc(recv)");
+  std::vector<float> host(count);
+  for (size_t i = 0; i < count; ++i) host[i] = input_value(rank, i);
+  d::check_cuda(cudaMemcpy(b.send, host.data(), count * sizeof(float), cudaMemcpyHostToDevice),
+                "cudaMemcpy");
+  return b;
+}
 
 // A non-blocking communicator may answer ncclInProgress: it must finish before the next call.
 void issue(ncclResult_t result, ncclComm_t comm, const char* what) {
@@ -131,13 +146,8 @@ int run(const nc::group_comm& group, int world_rank, const options& opt,
   ncclComm_t comm = group.get();
   cudaStream_t stream = group.stream();
   const size_t max_count = opt.max_bytes / sizeof(float);
-  float *send = nullptr, *recv = nullptr;
-  d::check_cuda(cudaMalloc(&send, max_count * sizeof(float)), "cudaMalloc(send)");
-  d::check_cuda(cudaMalloc(&recv, max_count * sizeof(float)), "cudaMalloc(recv)");
-  std::vector<float> host(max_count);
-  for (size_t i = 0; i < max_count; ++i) host[i] = input_value(rank, i);
-  d::check_cuda(cudaMemcpy(send, host.data(), max_count * sizeof(float), cudaMemcpyHostToDevice),
-                "cudaMemcpy");
+  const auto [send, recv] = make_buffers(max_count, rank);
+  std::vector<float> host(max_count);  // results, read back for the check
   cudaEvent_t start, stop;
   cudaEventCreate(&start);
   cudaEventCreate(&stop);
@@ -214,15 +224,7 @@ struct compared {
 int compare(const std::vector<compared>& modes, int n, int rank, int world_rank,
             const options& opt, const boost::mpi::communicator& world) {
   const size_t max_count = opt.max_bytes / sizeof(float);
-  float *send = nullptr, *recv = nullptr;
-  d::check_cuda(cudaMalloc(&send, max_count * sizeof(float)), "cudaMalloc(send)");
-  d::check_cuda(cudaMalloc(&recv, max_count * sizeof(float)), "cudaMalloc(recv)");
-  {
-    std::vector<float> host(max_count);
-    for (size_t i = 0; i < max_count; ++i) host[i] = input_value(rank, i);
-    d::check_cuda(cudaMemcpy(send, host.data(), max_count * sizeof(float), cudaMemcpyHostToDevice),
-                  "cudaMemcpy");
-  }
+  const auto [send, recv] = make_buffers(max_count, rank);
   int wrong = 0;
   std::vector<float> check(1 << 20);
   for (op o : {op::send_recv, op::all_reduce, op::all_gather, op::reduce_scatter}) {

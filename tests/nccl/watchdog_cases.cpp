@@ -40,8 +40,7 @@ namespace {
 using solo = hg::layouts::solo::topology;
 using pair_tp = hg::layouts::pair_tp::topology;
 // The tp group split off the world (reuse off): a communicator rank_groups owns.
-constexpr nc::build_options split_path{.reuse_world = false,
-                                       .singleton_policy = nc::singletons::eager_split};
+constexpr nc::build_options split_path = nc::split_everything;
 
 long long epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

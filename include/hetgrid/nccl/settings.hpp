@@ -72,6 +72,11 @@ struct build_options {
   singletons singleton_policy = singletons::lazy_local;
 };
 
+// Every group from a split of its own: no reuse of the world, one-rank groups split too (what
+// the benchmarks and tests use to measure a communicator that rank_groups creates and owns).
+inline constexpr build_options split_everything{.reuse_world = false,
+                                                .singleton_policy = singletons::eager_split};
+
 namespace detail {
 
 inline ncclConfig_t make_config(const comm_settings& s, const char* name) {
