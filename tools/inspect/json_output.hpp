@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/runtime_topology.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -151,28 +152,27 @@ inline void write_module_rank(json_stream& js, const grid& g, int rank) {
 
 }  // namespace detail
 
-// The whole layout, one line. @pre !check_layout(world, specs)
-inline void write_layout_json(std::ostream& out, int world, std::span<const grid_spec> specs) {
+// The whole layout, one line.
+inline void write_layout_json(std::ostream& out, const runtime_topology& layout) {
   detail::json_stream js(out);
-  js.raw("{").key("world").number(world).raw(",").key("layout").string(to_string(layout_of(specs)));
+  js.raw("{").key("world").number(layout.world).raw(",").key("layout").string(to_string(layout.layout));
   js.raw(",").key("modules").raw("[");
-  for (std::size_t i = 0; i < specs.size(); ++i) {
+  for (int i = 0; i < layout.module_count(); ++i) {
     if (i > 0) js.raw(",");
-    detail::write_module(js, grid(specs[i]));
+    detail::write_module(js, layout.grids[i]);
   }
   js.raw("]}\n");
   js.finish();
 }
 
-// What one rank does, one line. @pre the layout is valid and 0 <= rank < world
-inline void write_rank_json(std::ostream& out, int world, std::span<const grid_spec> specs,
-                            int rank) {
+// What one rank does, one line. @pre 0 <= rank < world
+inline void write_rank_json(std::ostream& out, const runtime_topology& layout, int rank) {
   detail::json_stream js(out);
-  js.raw("{").key("world").number(world).raw(",").key("rank").number(rank);
+  js.raw("{").key("world").number(layout.world).raw(",").key("rank").number(rank);
   js.raw(",").key("modules").raw("[");
   bool first = true;
-  for (const grid_spec& spec : specs)
-    if (const grid g(spec); g.contains(rank)) {
+  for (const grid& g : layout.grids)
+    if (g.contains(rank)) {
       if (!first) js.raw(",");
       first = false;
       detail::write_module_rank(js, g, rank);

@@ -60,7 +60,7 @@ int run(const hg::inspect::request& req) {
       return fail("usage: --svg draws at most " + std::to_string(svg_max_ranks) +
                   " ranks; this layout has " + std::to_string(drawn));
     std::ofstream picture(*req.svg);
-    if (picture) hg::inspect::write_layout_svg(picture, req.world, req.modules);
+    if (picture) hg::inspect::write_layout_svg(picture, layout);
     if (!picture.flush()) return fail("usage: cannot write the --svg file '" + *req.svg + "'");
   }
   if (groups) {
@@ -68,13 +68,13 @@ int run(const hg::inspect::request& req) {
   } else if (req.plan) {
     hg::inspect::print_plan(std::cout, layout, req.rank);
   } else if (req.json && req.rank) {
-    hg::inspect::write_rank_json(std::cout, req.world, req.modules, *req.rank);
+    hg::inspect::write_rank_json(std::cout, layout, *req.rank);
   } else if (req.json) {
-    hg::inspect::write_layout_json(std::cout, req.world, req.modules);
+    hg::inspect::write_layout_json(std::cout, layout);
   } else if (req.rank) {
-    hg::inspect::print_rank_table(std::cout, req.world, req.modules, *req.rank);
+    hg::inspect::print_rank_table(std::cout, layout, *req.rank);
   } else {
-    hg::inspect::print_layout_table(std::cout, req.world, req.modules);
+    hg::inspect::print_layout_table(std::cout, layout);
   }
   return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <hetgrid/bridge.hpp>
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/runtime_topology.hpp>
 
 #include "clean_text.hpp"
 
@@ -191,15 +192,12 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
 
 }  // namespace detail::svg
 
-// The whole layout as one SVG document. @pre !check_layout(world, specs)
-inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_spec> specs) {
+// The whole layout as one SVG document.
+inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) {
   using namespace detail::svg;
-  std::vector<grid> grids;
-  int language = 0;
-  for (const grid_spec& s : specs) {
-    if (s.language) language = static_cast<int>(grids.size());
-    grids.emplace_back(s);
-  }
+  const int world = layout.world;
+  const std::vector<grid>& grids = layout.grids;
+  const int language = layout.language_index;
 
   // Other modules in a column on the left, the language module on the right: the bridges run
   // left to right, as the data does.
@@ -241,7 +239,7 @@ inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_
       << "</defs>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>\n";
   text(out, margin, margin + 20, "hetgrid layout: world " + std::to_string(world) + ", " +
-       std::string(to_string(layout_of(specs))), 20, "#222222", "start", "bold");
+       std::string(to_string(layout.layout)), 20, "#222222", "start", "bold");
   std::string subtitle;
   for (const panel& p : panels) {
     if (!subtitle.empty()) subtitle += ";  ";
@@ -254,7 +252,7 @@ inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_
       subtitle += "no bridge " + names + ": leader counts " + std::to_string(p.g->dp) + " and " +
                   std::to_string(grids[language].dp) + " do not divide";
   }
-  if (layout_of(specs) == layout::colocated)
+  if (layout.layout == ::hetgrid::layout::colocated)
     subtitle += std::string(subtitle.empty() ? "" : ";  ") + "colocated: every module spans all " +
                 std::to_string(world) + " ranks, one panel per module";
   if (!subtitle.empty()) text(out, margin, margin + 42, subtitle, 13, "#444444");
@@ -311,6 +309,11 @@ inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_
   text(out, lx + 34, ly + 91, "holds the tied embedding (embd group: first and last pp stage)",
        12, "#333333");
   out << "</svg>\n";
+}
+
+// The same from specs. @pre !check_layout(world, specs)
+inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_spec> specs) {
+  write_layout_svg(out, runtime_topology(world, specs));
 }
 
 }  // namespace hetgrid::inspect

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/runtime_topology.hpp>
 #include <cstring>
 #include <iomanip>
 #include <optional>
@@ -62,14 +63,13 @@ inline std::string stage_text(const grid& g, int rank) {
   return "middle" + where;
 }
 
-inline void print_module_table(std::ostream& out, std::span<const grid_spec> specs) {
+inline void print_module_table(std::ostream& out, std::span<const grid> grids) {
   out << std::left << std::setw(20) << "module" << std::setw(14) << "span" << std::right;
   for (const char* column : {"ranks", "tp", "gtp_remat", "cp", "pp", "dp", "ep", "expt_tp",
                              "expt_gtp_remat", "expt_dp"})
     out << " " << std::setw(std::max<int>(7, static_cast<int>(std::strlen(column)))) << column;
   out << "\n";
-  for (const grid_spec& spec : specs) {
-    const grid g(spec);
+  for (const grid& g : grids) {
     out << std::left << std::setw(20) << ::hetgrid::inspect::clean_text::printable(g.name())
         << std::setw(14) << span_text(g) << std::right;
     const int widths[] = {7, 7, 9, 7, 7, 7, 7, 7, 14, 7};
@@ -130,31 +130,30 @@ inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
   row("pos_embd", g.pos_embd_group(rank));
 }
 
-inline void print_header(std::ostream& out, int world, std::span<const grid_spec> specs) {
-  out << "world " << world << ", " << specs.size() << (specs.size() == 1 ? " module" : " modules")
-      << ", layout " << to_string(layout_of(specs)) << "\n\n";
+inline void print_header(std::ostream& out, const runtime_topology& layout) {
+  const int n = layout.module_count();
+  out << "world " << layout.world << ", " << n << (n == 1 ? " module" : " modules")
+      << ", layout " << to_string(layout.layout) << "\n\n";
 }
 
 }  // namespace detail
 
-// @pre !check_layout(world, specs)
-inline void print_layout_table(std::ostream& out, int world, std::span<const grid_spec> specs) {
-  detail::print_header(out, world, specs);
-  detail::print_module_table(out, specs);
-  for (const grid_spec& spec : specs) detail::print_module_groups(out, grid(spec));
+inline void print_layout_table(std::ostream& out, const runtime_topology& layout) {
+  detail::print_header(out, layout);
+  detail::print_module_table(out, layout.grids);
+  for (const grid& g : layout.grids) detail::print_module_groups(out, g);
 }
 
-// @pre !check_layout(world, specs) and 0 <= rank < world
-inline void print_rank_table(std::ostream& out, int world, std::span<const grid_spec> specs,
-                             int rank) {
-  detail::print_header(out, world, specs);
-  detail::print_module_table(out, specs);
+// @pre 0 <= rank < world
+inline void print_rank_table(std::ostream& out, const runtime_topology& layout, int rank) {
+  detail::print_header(out, layout);
+  detail::print_module_table(out, layout.grids);
   out << "\nrank " << rank << ":";
-  for (const grid_spec& spec : specs)
-    if (const grid g(spec); g.contains(rank)) out << " " << ::hetgrid::inspect::clean_text::printable(g.name());
+  for (const grid& g : layout.grids)
+    if (g.contains(rank)) out << " " << ::hetgrid::inspect::clean_text::printable(g.name());
   out << "\n";
-  for (const grid_spec& spec : specs)
-    if (const grid g(spec); g.contains(rank)) detail::print_rank_in_module(out, g, rank);
+  for (const grid& g : layout.grids)
+    if (g.contains(rank)) detail::print_rank_in_module(out, g, rank);
 }
 
 }  // namespace hetgrid::inspect
