@@ -26,6 +26,7 @@
 #include "comm_ops.hpp"
 #include "kernels.hpp"
 #include "model.hpp"
+#include "shards.hpp"
 
 namespace mimo_step {
 
@@ -378,28 +379,12 @@ class device_trainer {
   // --- Encoder: W1e column-parallel, W2e row-parallel. ---
   void init_encoder(Backend& backend) {
     in_enc_ = true;
-    const hetgrid::rank_coords c = enc.coords(rank_);
     enc_tp_.emplace(open(backend, lift::source_index, enc, kind::tp));
     enc_dp_.emplace(open(backend, lift::source_index, enc, kind::dp));
     enc_share_.emplace(open(backend, lift::source_index, enc, kind::tp_cp));
-    ef_ = encoder_inner / enc.tp;
-    eb_ = batch / enc.dp;
-    e_first_sample_ = c.dp * eb_;
-    const int row0 = c.tp * ef_;
-    ew1_ = enc_params_.add(ef_ * features);
-    eb1_ = enc_params_.add(ef_);
-    ew2_ = enc_params_.add(hidden * ef_);
-    eb2_ = enc_params_.add(hidden);
-    for (int j = 0; j < ef_; ++j) {
-      for (int x = 0; x < features; ++x)
-        enc_params_.initial(ew1_ + j * features + x) = initial_value(enc_w1, (row0 + j) * features + x);
-      enc_params_.initial(eb1_ + j) = initial_value(enc_b1, row0 + j);
-    }
-    for (int h = 0; h < hidden; ++h) {
-      for (int j = 0; j < ef_; ++j)
-        enc_params_.initial(ew2_ + h * ef_ + j) = initial_value(enc_w2, h * encoder_inner + row0 + j);
-      enc_params_.initial(eb2_ + h) = initial_value(enc_b2, h);
-    }
+    const encoder_shard shard = init_encoder_shard(enc, rank_, enc_params_);
+    ef_ = shard.ef, eb_ = shard.eb, e_first_sample_ = shard.first_sample;
+    ew1_ = shard.w1, eb1_ = shard.b1, ew2_ = shard.w2, eb2_ = shard.b2;
     enc_params_.upload();
     enc_act_ = device_array<float>(eb_ * ef_);
     enc_out_ = device_array<float>(eb_ * hidden);
@@ -432,35 +417,15 @@ class device_trainer {
 
   // --- The bridge (on the world, at high priority), then shared over tp-cp. ---
   void bridge_forward() {
-    for (const hetgrid::bridge_transfer t : bridge.sends(rank_))
-      world_.ops.send(enc_out_.get() + t.source_slice.begin(eb_) * hidden,
-                      (t.source_slice.end(eb_) - t.source_slice.begin(eb_)) * hidden,
-                      world_.group_rank(t.destination_rank));
-    for (const hetgrid::bridge_transfer t : bridge.receives(rank_))
-      world_.ops.recv(lm_in_.get() + t.destination_slice.begin(lb_) * hidden,
-                      (t.destination_slice.end(lb_) - t.destination_slice.begin(lb_)) * hidden,
-                      world_.group_rank(t.source_rank));
-    world_.ops.wait();
+    bridge_exchange(world_, bridge, rank_, enc_out_.get(), eb_, lm_in_.get(), lb_, true);
     if (in_lm_ && stage_ == 0) lm_share_->ops.broadcast(lm_in_.get(), lb_ * hidden, 0);
   }
 
   void bridge_backward() {
-    for (const hetgrid::bridge_transfer t : bridge.receives(rank_))
-      world_.ops.send(du_.get() + t.destination_slice.begin(lb_) * hidden,
-                      (t.destination_slice.end(lb_) - t.destination_slice.begin(lb_)) * hidden,
-                      world_.group_rank(t.source_rank));
-    for (const hetgrid::bridge_transfer t : bridge.sends(rank_))
-      world_.ops.recv(enc_grad_.get() + t.source_slice.begin(eb_) * hidden,
-                      (t.source_slice.end(eb_) - t.source_slice.begin(eb_)) * hidden,
-                      world_.group_rank(t.destination_rank));
-    world_.ops.wait();
+    bridge_exchange(world_, bridge, rank_, enc_grad_.get(), eb_, du_.get(), lb_, false);
   }
 
   // --- Language model: blocks over pp; W1 column-, W2 row-parallel; E vocab-parallel. ---
-  struct block_params {
-    int w1 = 0, b1 = 0, w2 = 0, b2 = 0;
-  };
-
   void init_language(Backend& backend) {
     in_lm_ = true;
     const hetgrid::rank_coords c = lm.coords(rank_);
@@ -469,37 +434,17 @@ class device_trainer {
     lm_dp_.emplace(open(backend, lift::destination_index, lm, kind::dp));
     lm_pp_.emplace(open(backend, lift::destination_index, lm, kind::pp));
     if (stage_ == 0) lm_share_.emplace(open(backend, lift::destination_index, lm, kind::tp_cp));
-    lf_ = inner / lm.tp;
-    lv_ = vocab / lm.tp;
-    lb_ = batch / lm.dp;
-    l_first_sample_ = c.dp * lb_;
-    vocab0_ = c.tp * lv_;
-    const int col0 = c.tp * lf_;
-    const int per_stage = blocks / lm.pp;
-    for (int l = stage_ * per_stage; l < (stage_ + 1) * per_stage; ++l) {
-      block_params p{lm_params_.add(lf_ * hidden), lm_params_.add(lf_),
-                     lm_params_.add(hidden * lf_), lm_params_.add(hidden)};
-      for (int j = 0; j < lf_; ++j) {
-        for (int h = 0; h < hidden; ++h)
-          lm_params_.initial(p.w1 + j * hidden + h) =
-              initial_value(block_tensor(l, w1), (col0 + j) * hidden + h);
-        lm_params_.initial(p.b1 + j) = initial_value(block_tensor(l, b1), col0 + j);
-      }
-      for (int h = 0; h < hidden; ++h) {
-        for (int j = 0; j < lf_; ++j)
-          lm_params_.initial(p.w2 + h * lf_ + j) =
-              initial_value(block_tensor(l, w2), h * inner + col0 + j);
-        lm_params_.initial(p.b2 + h) = initial_value(block_tensor(l, b2), h);
-      }
-      blocks_.push_back(p);
+    const language_shard shard = language_shard_of(lm, rank_);
+    lf_ = shard.lf, lv_ = shard.lv, lb_ = shard.lb;
+    l_first_sample_ = shard.first_sample, vocab0_ = shard.vocab0;
+    for (int l = shard.first_block; l < shard.end_block; ++l) {
+      blocks_.push_back(init_block(shard, l, lm_params_));
       block_in_.emplace_back(lb_ * hidden);
       block_act_.emplace_back(lb_ * lf_);
     }
     if (const auto embd = lm.embd_group(rank_)) {
       embd_.emplace(channel<ops>{backend.group(lift::destination_index, hetgrid::embd_slot), *embd});
-      emb_ = lm_params_.add(lv_ * hidden);
-      for (int k = 0; k < lv_ * hidden; ++k)
-        lm_params_.initial(emb_ + k) = initial_value(embedding, vocab0_ * hidden + k);
+      emb_ = init_embedding(shard, lm_params_);
     }
     lm_params_.upload();
     const int n = lb_ * hidden;

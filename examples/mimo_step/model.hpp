@@ -91,6 +91,7 @@ class flat_params {
     return at;
   }
   float* value(int at) { return value_.data() + at; }
+  float& initial(int at) { return value_[at]; }  // the value before training (shards.hpp)
   float* grad(int at) { return grad_.data() + at; }
   float* grads() { return grad_.data(); }
   int size() const { return static_cast<int>(value_.size()); }
