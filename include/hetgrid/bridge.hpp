@@ -1,5 +1,5 @@
-// hetgrid/bridge.hpp: how activations cross from one module to another (docs/CONTRACT.md section 4).
-// The last pp stage of the source hands its batch to the first pp stage of the destination
+// hetgrid/bridge.hpp: how activations cross from one module to another (docs/CONTRACT.md section
+// 4). The last pp stage of the source hands its batch to the first pp stage of the destination
 // through one leader per dp replica on each side; with S source and D destination leaders one
 // count divides the other: fan-in (S > D) concatenates, fan-out (S <= D) splits the batch.
 // Everything is O(1) per question: no table of the world, and the compile-time check looks

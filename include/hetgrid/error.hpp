@@ -1,4 +1,5 @@
-// hetgrid/error.hpp: the kinds of broken layout rules (docs/CONTRACT.md section 1) and the run-time error.
+// hetgrid/error.hpp: the kinds of broken layout rules (docs/CONTRACT.md section 1) and the
+// run-time error.
 #pragma once
 
 #include <stdexcept>

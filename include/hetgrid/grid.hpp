@@ -1,7 +1,7 @@
 // hetgrid/grid.hpp: one module's resolved grid, a constexpr value: derived dims, the
-// coordinate <-> rank mapping of both views, and the group enumeration of docs/CONTRACT.md section 2 over
-// any set of a view's dims. Every function answers for one rank or one group in O(1); nothing
-// holds a table of the world.
+// coordinate <-> rank mapping of both views, and the group enumeration of docs/CONTRACT.md section
+// 2 over any set of a view's dims. Every function answers for one rank or one group in O(1);
+// nothing holds a table of the world.
 #pragma once
 
 #include <array>
@@ -25,8 +25,8 @@ struct rank_coords {
 
 class grid;
 
-// The groups of one kind of one module, in the contract's order (ascending smallest member), computed on
-// demand.
+// The groups of one kind of one module, in the contract's order (ascending smallest member),
+// computed on demand.
 class group_range {
  public:
   constexpr group_range(const grid& g, const group_kind& kind) : grid_(&g), kind_(kind) {}

@@ -1,10 +1,11 @@
 // hetgrid/group_kind.hpp: a group kind is data, one row of a table: its name, its view and the
-// set of that view's dims it spans (docs/CONTRACT.md section 2). Enumeration, split plan, communicators and
-// every output follow from the rows; nothing depends on where a row sits.
+// set of that view's dims it spans (docs/CONTRACT.md section 2). Enumeration, split plan,
+// communicators and every output follow from the rows; nothing depends on where a row sits.
 //
-// Adding a built-in kind is one row in builtin_kinds (and, for a named accessor, one line in
-// group_kind and one in process_groups). A program adds kinds of its own with make_kind() and
-// topology<...>::with_kinds<...> (topology.hpp), without editing hetgrid.
+// Adding a built-in kind is one row in builtin_kind_rows (and, for the names group_kind::NAME
+// and g.NAME, one line in builtin_kind_names and one in process_groups). A program adds kinds of
+// its own with make_kind() and topology<...>::with_kinds<...> (topology.hpp), without editing
+// hetgrid.
 #pragma once
 
 #include <array>

@@ -1,6 +1,7 @@
-// hetgrid/layout_check.hpp: the rules that concern a whole topology (docs/CONTRACT.md section 1), as constexpr
-// predicates over its specs, and check_layout() / describe(), which run the rule table of
-// detail/rules.hpp at run time, for specs read from a command line, in the contract's order.
+// hetgrid/layout_check.hpp: the rules that concern a whole topology (docs/CONTRACT.md section 1),
+// as constexpr predicates over its specs, and check_layout() / describe(), which run the rule
+// table of detail/rules.hpp at run time, for specs read from a command line, in the contract's
+// order.
 #pragma once
 
 #include <span>
@@ -92,7 +93,8 @@ constexpr bool names_distinct(int, spec_list specs) {
   }
   scratch<std::string_view> names(specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) names.items[i] = specs[i].name_view();
-  heap_sort(names.items, specs.size(), [](std::string_view a, std::string_view b) { return a < b; });
+  heap_sort(names.items, specs.size(),
+            [](std::string_view a, std::string_view b) { return a < b; });
   for (std::size_t i = 1; i < specs.size(); ++i)
     if (names.items[i] == names.items[i - 1]) return false;
   return true;
@@ -111,7 +113,8 @@ constexpr bool spans_disjoint_or_equal(int, spec_list specs) {
     long long begin, end;
   };
   scratch<span_bounds> spans(specs.size());  // sorted by begin: only neighbours can clash
-  for (std::size_t i = 0; i < specs.size(); ++i) spans.items[i] = {specs[i].offset, span_end(specs[i])};
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    spans.items[i] = {specs[i].offset, span_end(specs[i])};
   heap_sort(spans.items, specs.size(), [](const span_bounds& a, const span_bounds& b) {
     return a.begin < b.begin || (a.begin == b.begin && a.end < b.end);
   });
@@ -161,8 +164,8 @@ struct layout_error {
   constexpr explicit operator bool() const { return kind != error_kind::none; }
 };
 
-// Order (docs/CONTRACT.md section 1): names (no module), language, names; then each module (positive,
-// divisible, world); then disjoint; then partition: the rows of detail/rules.hpp.
+// Order (docs/CONTRACT.md section 1): names (no module), language, names; then each module
+// (positive, divisible, world); then disjoint; then partition: the rows of detail/rules.hpp.
 constexpr layout_error check_layout(int world, std::span<const grid_spec> specs) {
   for (const auto& rule : detail::topology_rules_first)
     if (!rule.holds(world, specs)) return {rule.kind, -1, rule.words};

@@ -1,6 +1,6 @@
-// hetgrid/mpi.hpp: the run-time instantiator over Boost.MPI (docs/CONTRACT.md section 3): the executor of
-// executor.hpp with MPI_Comm_split as its split primitive. One split per plan round, none for
-// groups of one rank (MPI_COMM_SELF) or of the whole job (the job's communicator).
+// hetgrid/mpi.hpp: the run-time instantiator over Boost.MPI (docs/CONTRACT.md section 3): the
+// executor of executor.hpp with MPI_Comm_split as its split primitive. One split per plan round,
+// none for groups of one rank (MPI_COMM_SELF) or of the whole job (the job's communicator).
 #pragma once
 
 #include <boost/mpi/communicator.hpp>

@@ -1,5 +1,5 @@
-// hetgrid/nccl.hpp: the NCCL runtime (docs/CONTRACT.md section 3): the bootstrap, per-group settings and the
-// instantiator. Needs NCCL, the CUDA runtime and Boost.MPI (target hetgrid::nccl).
+// hetgrid/nccl.hpp: the NCCL runtime (docs/CONTRACT.md section 3): the bootstrap, per-group
+// settings and the instantiator. Needs NCCL, the CUDA runtime and Boost.MPI (target hetgrid::nccl).
 #pragma once
 
 #include "hetgrid/nccl/bootstrap.hpp"

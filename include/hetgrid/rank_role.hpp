@@ -1,5 +1,5 @@
-// hetgrid/rank_role.hpp: what a rank does (docs/CONTRACT.md section 2, "Rank role"): the modules that hold
-// it, and whether it is the first or last pp stage in each.
+// hetgrid/rank_role.hpp: what a rank does (docs/CONTRACT.md section 2, "Rank role"): the modules
+// that hold it, and whether it is the first or last pp stage in each.
 #pragma once
 
 #include <array>

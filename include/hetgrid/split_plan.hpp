@@ -197,7 +197,8 @@ struct split_plan {
     if (id < 0) return undefined_color;
     return group(classes[id].module, classes[id].slot, rank)->front();
   }
-  // Members keep ascending global rank, so a rank's place in a group is its position in the enumeration.
+  // Members keep ascending global rank, so a rank's place in a group is its position in the
+  // enumeration.
   static constexpr int key(int rank) { return rank; }
 
   // The class that a round gives `rank` a communicator of, or -1.

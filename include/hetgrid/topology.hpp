@@ -1,6 +1,6 @@
 // hetgrid/topology.hpp: a whole job's layout as a type, topology<World, Modules...>. Every rule
-// of docs/CONTRACT.md section 1 is a static_assert here or in module_grid, generated from the rule table
-// (detail/rules.hpp); none grows with World. A program adds kinds of its own with
+// of docs/CONTRACT.md section 1 is a static_assert here or in module_grid, generated from the rule
+// table (detail/rules.hpp); none grows with World. A program adds kinds of its own with
 // topology<...>::with_kinds<make_kind(...), ...>.
 #pragma once
 

@@ -1,5 +1,6 @@
-// hetgrid/view.hpp: the two views of a module's ranks (docs/CONTRACT.md section 2), as data: each is an
-// ordered list of dims, first = fastest varying. A set of a view's dims is a bit mask over it.
+// hetgrid/view.hpp: the two views of a module's ranks (docs/CONTRACT.md section 2), as data: each
+// is an ordered list of dims, first = fastest varying. A set of a view's dims is a bit mask over
+// it.
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
-// tools/inspect/command_line.hpp: hetgrid-inspect's command line (docs/CONTRACT.md section 5) read into a
-// request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
+// tools/inspect/command_line.hpp: hetgrid-inspect's command line (docs/CONTRACT.md section 5) read
+// into a request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
 #pragma once
 
 #include <charconv>

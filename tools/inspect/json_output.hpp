@@ -1,7 +1,7 @@
-// tools/inspect/json_output.hpp: the two JSON shapes of docs/CONTRACT.md section 5, the whole layout and one
-// rank. Every group comes from hetgrid::grid. Both are streamed: the whole layout lists every
-// rank once per group kind, and one rank's groups can hold most of the world (its dp group at
-// tp=8 holds world/8 ranks), so time is linear in the output and memory stays constant.
+// tools/inspect/json_output.hpp: the two JSON shapes of docs/CONTRACT.md section 5, the whole
+// layout and one rank. Every group comes from hetgrid::grid. Both are streamed: the whole layout
+// lists every rank once per group kind, and one rank's groups can hold most of the world (its dp
+// group at tp=8 holds world/8 ranks), so time is linear in the output and memory stays constant.
 #pragma once
 
 #include <cerrno>
@@ -155,7 +155,8 @@ inline void write_module_rank(json_stream& js, const grid& g, int rank) {
 // The whole layout, one line.
 inline void write_layout_json(std::ostream& out, const runtime_topology& layout) {
   detail::json_stream js(out);
-  js.raw("{").key("world").number(layout.world).raw(",").key("layout").string(to_string(layout.layout));
+  js.raw("{").key("world").number(layout.world);
+  js.raw(",").key("layout").string(to_string(layout.layout));
   js.raw(",").key("modules").raw("[");
   for (int i = 0; i < layout.module_count(); ++i) {
     if (i > 0) js.raw(",");

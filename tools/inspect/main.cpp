@@ -1,6 +1,6 @@
 // hetgrid-inspect: checks a layout given on the command line and prints its process groups, as a
-// table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad input;
-// exit status 1 and one line on stderr when the output cannot be written.
+// table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad
+// input; exit status 1 and one line on stderr when the output cannot be written.
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -50,7 +50,8 @@ int run(const hg::inspect::request& req) {
   std::optional<hg::inspect::groups_query> groups;
   if (req.groups) {
     auto resolved = hg::inspect::resolve_groups(layout, *req.groups);
-    if (const auto* message = std::get_if<std::string>(&resolved)) return fail("usage: " + *message);
+    if (const auto* message = std::get_if<std::string>(&resolved))
+      return fail("usage: " + *message);
     groups = std::get<hg::inspect::groups_query>(resolved);
   }
   if (req.svg) {

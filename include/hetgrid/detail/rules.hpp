@@ -1,7 +1,7 @@
-// hetgrid/detail/rules.hpp: the one table of layout rules (docs/CONTRACT.md section 1 and the bridge rule of
-// section 4): for each rule its kind word, its predicate (detail::, true when the rule holds)
-// and its words. The static_asserts (module_grid, topology, bridge_of), check_layout() and
-// describe() are all generated from these rows, in this order.
+// hetgrid/detail/rules.hpp: the one table of layout rules (docs/CONTRACT.md section 1 and the
+// bridge rule of section 4): for each rule its kind word, its predicate (detail::, true when the
+// rule holds) and its words. The static_asserts (module_grid, topology, bridge_of), check_layout()
+// and describe() are all generated from these rows, in this order.
 //
 // X-macros, because a C++20 static_assert takes only a string literal: a row is the one place
 // that literal is written, and the run-time check must say exactly the same words.

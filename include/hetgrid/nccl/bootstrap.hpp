@@ -1,7 +1,7 @@
-// hetgrid/nccl/bootstrap.hpp: the distributed bootstrap (the seed's distributed.py, docs/CONTRACT.md
-// section 3): MPI up through Boost.MPI, the node-local rank picks the GPU, the world NCCL
-// communicator from a unique id broadcast over MPI. No global state; members tear down in
-// reverse order (world communicator, then MPI).
+// hetgrid/nccl/bootstrap.hpp: the distributed bootstrap (the seed's distributed.py,
+// docs/CONTRACT.md section 3): MPI up through Boost.MPI, the node-local rank picks the GPU, the
+// world NCCL communicator from a unique id broadcast over MPI. No global state; members tear down
+// in reverse order (world communicator, then MPI).
 #pragma once
 
 #include <mpi.h>
