@@ -141,7 +141,8 @@ TEST_CASE("many modules: the sorting checks find a repeated name and an overlap 
   const int n = 50000;  // far past the pairwise checks' limit
   std::vector<hg::grid_spec> specs(n);
   for (int i = 0; i < n; ++i) {
-    const std::string name = "m" + std::to_string(i);
+    std::string name = "m";
+    name += std::to_string(i);
     name.copy(specs[i].name, name.size());
     specs[i].ranks = 1;
     specs[i].offset = n - 1 - i;  // given in descending order: the check must sort
