@@ -35,7 +35,10 @@ namespace {
 
 using solo = hg::layouts::solo::topology;
 using pair_tp = hg::layouts::pair_tp::topology;
-constexpr nc::build_options split_path = nc::split_everything;
+// Each group on a communicator of its own, split off the world (reuse off), as the tp group needs
+// for --group tp / tp_nonblocking and for the old default that --compare measures.
+template <class Topology, nc::settings_table Settings = nc::settings_table{}>
+using split_groups = nc::rank_groups<Topology, Settings, nc::split_everything>;
 // --group tp_nonblocking: the same group, its communicator in NCCL's non-blocking mode.
 constexpr nc::settings_table nonblocking_tp =
     nc::settings_table{}.with(hg::group_kind::tp, {.blocking = false});
@@ -298,7 +301,7 @@ nc::owned_comm plain_blocking(const nc::bootstrap& boot) {
 template <class Topology>
 int run_compare(const nc::bootstrap& boot, const options& opt) {
   nc::rank_groups<Topology> hetgrid_default(boot);  // its watchdog runs throughout
-  nc::rank_groups<Topology, nonblocking_tp, split_path> old_default(boot);
+  split_groups<Topology, nonblocking_tp> old_default(boot);
   nc::owned_comm blocking = plain_blocking(boot);
   nc::owned_stream blocking_stream(0);
   const nc::group_comm& tp = hetgrid_default.language()->tp;
@@ -369,13 +372,13 @@ int main(int argc, char** argv) {
     return run(groups.language()->tp, boot.rank(), opt, world);
   };
   if (boot.size() == 1) {
-    if (opt.group == "tp") return measure(nc::rank_groups<solo, nc::settings_table{}, split_path>(boot));
-    if (opt.group == "tp_nonblocking") return measure(nc::rank_groups<solo, nonblocking_tp, split_path>(boot));
+    if (opt.group == "tp") return measure(split_groups<solo>(boot));
+    if (opt.group == "tp_nonblocking") return measure(split_groups<solo, nonblocking_tp>(boot));
     return measure(nc::rank_groups<solo>(boot));  // every group of solo is the world's
   }
   if (boot.size() == 2) {
-    if (opt.group == "tp") return measure(nc::rank_groups<pair_tp, nc::settings_table{}, split_path>(boot));
-    if (opt.group == "tp_nonblocking") return measure(nc::rank_groups<pair_tp, nonblocking_tp, split_path>(boot));
+    if (opt.group == "tp") return measure(split_groups<pair_tp>(boot));
+    if (opt.group == "tp_nonblocking") return measure(split_groups<pair_tp, nonblocking_tp>(boot));
     return measure(nc::rank_groups<pair_tp>(boot));  // tp is the whole job: the world's
   }
   if (boot.rank() == 0)

@@ -1,10 +1,12 @@
 // examples/mimo_step/comm_ops.hpp: what the training step needs from a communication backend.
-// The step is written against these two concepts only; a backend (mpi_ops.hpp for the host
-// trainer, device_trainer.hpp for the GPU one) implements them over hetgrid's communicators.
+// The step (trainer.hpp) is written against these concepts only; a backend (mpi_ops.hpp on the
+// host, device_backend.hpp on the GPU) implements them over hetgrid's communicators.
 #pragma once
 
 #include <concepts>
+#include <hetgrid/group_kind.hpp>
 #include <hetgrid/rank_group.hpp>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -12,7 +14,7 @@ namespace mimo_step {
 
 // One group's communicator. Peers and roots are ranks in the group, whose order is hetgrid's
 // member order (ascending global rank). Buffers are the trainer's: host memory for
-// the MPI backend, device memory for the NCCL one (device_trainer.hpp).
+// the MPI backend, device memory for the NCCL one.
 template <class C>
 concept comm_ops = std::movable<C> && requires(C& c, const C& k, float* data, int n, int peer) {
   { k.size() } -> std::convertible_to<int>;
@@ -25,16 +27,31 @@ concept comm_ops = std::movable<C> && requires(C& c, const C& k, float* data, in
 };
 
 // A backend hands out this rank's group of module `module` in hetgrid slot `slot` (a group kind,
-// or embd / pos_embd), and the job's world; @pre the rank holds that group. Its description
-// goes into the job's first line of output.
+// or embd / pos_embd), and the job's world; @pre the rank holds that group. Its math() is the
+// arithmetic on its buffers (trainer.hpp's step_math). Its description goes into the job's first
+// line of output.
 template <class B>
 concept backend = requires(B& b, int module, int slot) {
   typename B::ops;
   requires comm_ops<typename B::ops>;
   { b.group(module, slot) } -> std::same_as<typename B::ops>;
   { b.world() } -> std::same_as<typename B::ops>;
+  b.math();
   { b.description() } -> std::convertible_to<std::string>;
 };
+
+// This rank's communicator of module `module` in slot `slot`, from hetgrid's rank_groups (MPI's
+// or NCCL's); throws where the rank holds none.
+template <class RankGroups>
+const auto& held_communicator(const RankGroups& groups, int module, int slot) {
+  const auto* collection = groups.modules().module(module);
+  const auto* comm = collection ? collection->slot(slot) : nullptr;
+  if (comm == nullptr)
+    throw std::logic_error("mimo_step: this rank holds no " +
+                           std::string(hetgrid::slot_name(slot)) + " group of module " +
+                           std::to_string(module));
+  return *comm;
+}
 
 // A group as the step uses it: the backend's ops and hetgrid's member list, which maps a global
 // rank to the rank in the group (and so to the peer argument of send / recv).

@@ -3,7 +3,7 @@
 // through hetgrid's communicators; the loss is checked against a single-process reference.
 //   mpirun -np 8 build/examples/mimo_step --steps 20
 //   mpirun -np 1 build/examples/mimo_step --backend nccl --layout solo   (one GPU)
-// With --backend nccl the model lives on the GPU (device_trainer.hpp) and the job ends with one
+// With --backend nccl the model lives on the GPU (device_backend.hpp) and the job ends with one
 // JSON line: the step time, split into compute, communication and hand-offs (CUDA events).
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
@@ -24,7 +24,7 @@
 #include "layouts.hpp"
 #include "mpi_ops.hpp"
 #ifdef HETGRID_MIMO_HAVE_NCCL
-#include "device_trainer.hpp"
+#include "device_backend.hpp"
 #endif
 #include "reference.hpp"
 #include "trainer.hpp"
@@ -41,12 +41,12 @@ inline double median(std::vector<double> v) {
 }
 
 // Trains on one layout with one backend; every rank returns the same exit status.
-template <class Layout, template <class, class> class Trainer, class Backend>
+template <class Layout, class Backend>
 int train(Backend& backend, const boost::mpi::communicator& mpi_world, const options& o) {
-  using job = Trainer<Layout, Backend>;
+  using job = trainer<Layout, Backend>;
   const int rank = mpi_world.rank();
   job model(backend, rank);
-  // A device backend's clock splits each step's GPU time (step_clock in device_trainer.hpp).
+  // A device backend's clock splits each step's GPU time (step_clock in device_backend.hpp).
   constexpr bool timed = requires { backend.clock(); };
   std::vector<double> wall_ms, gpu_ms, compute_ms, comm_ms, handoff_ms;
   int comm_calls = 0;
@@ -120,11 +120,11 @@ int run_layout(const boost::mpi::communicator& world, const options& o) {
 #ifdef HETGRID_MIMO_HAVE_NCCL
   if (o.backend == "nccl") {
     device_backend<typename Layout::topology> backend(world);
-    return train<Layout, device_trainer>(backend, world, o);
+    return train<Layout>(backend, world, o);
   }
 #endif
   mpi_backend<typename Layout::topology> backend(world);
-  return train<Layout, trainer>(backend, world, o);
+  return train<Layout>(backend, world, o);
 }
 
 int run(const boost::mpi::communicator& world, const options& o) {

@@ -79,8 +79,8 @@ inline sample make_sample(int step, int index) {
   return s;
 }
 
-// Parameters of one rank's part of a module in one buffer, and their gradients beside them, so
-// that one all-reduce carries a whole module's gradients.
+// The reference's parameters (reference.hpp): whole tensors in one buffer, their gradients beside
+// them.
 class flat_params {
  public:
   // Reserves n values and returns their offset.

@@ -1,14 +1,15 @@
 // examples/mimo_step/mpi_ops.hpp: the MPI backend, over the Boost.MPI communicators that
 // hetgrid::mpi::rank_groups builds (their raw MPI_Comm; the float buffers need no serialization).
+// Its buffers are host memory and its arithmetic host loops (host_math.hpp).
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
 #include <hetgrid/mpi.hpp>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "comm_ops.hpp"
+#include "host_math.hpp"
 
 namespace mimo_step {
 
@@ -53,15 +54,10 @@ class mpi_backend {
   explicit mpi_backend(const boost::mpi::communicator& world) : groups_(world) {}
 
   ops group(int module, int slot) const {
-    const auto* collection = groups_.modules().module(module);
-    const boost::mpi::communicator* comm = collection ? collection->slot(slot) : nullptr;
-    if (comm == nullptr)
-      throw std::logic_error("mimo_step: this rank holds no " +
-                             std::string(hetgrid::slot_name(slot)) + " group of module " +
-                             std::to_string(module));
-    return ops(MPI_Comm(*comm));
+    return ops(MPI_Comm(held_communicator(groups_, module, slot)));
   }
   ops world() const { return ops(MPI_Comm(groups_.world())); }
+  host_math math() const { return {}; }
   std::string description() const { return "mpi"; }
 
  private:

@@ -1,7 +1,7 @@
 // examples/mimo_step/shards.hpp: what one rank holds of the model, worked out once for both
-// trainers (trainer.hpp on the host, device_trainer.hpp on the GPU): its share of each module's
-// parameters with their initial values, and the bridge's messages. `Params` is either trainer's
-// parameter buffer: add(n) reserves n values, initial(at) is the value at an offset.
+// backends of trainer.hpp (host and GPU): its share of each module's parameters with their
+// initial values, and the bridge's messages. `Params` is trainer.hpp's param_store: add(n)
+// reserves n values, initial(at) is the value at an offset.
 #pragma once
 
 #include <hetgrid/bridge.hpp>

@@ -1,13 +1,16 @@
-// examples/mimo_step/trainer.hpp: one rank's part of the distributed model and its training step.
-// The encoder runs on the images module (tp splits its inner width, dp its batch); the language
-// model on the language module (tp splits inner width and vocabulary, pp its blocks, dp its
-// batch), with the embedding tied between its first and last stage. Every message goes through
-// a backend's communicators for hetgrid's groups; the bridge plan says who talks across modules.
+// examples/mimo_step/trainer.hpp: one rank's part of the distributed model and its training step,
+// for every backend. The encoder runs on the images module (tp splits its inner width, dp its
+// batch); the language model on the language module (tp splits inner width and vocabulary, pp
+// its blocks, dp its batch), with the embedding tied between its first and last stage. Every
+// message goes through a backend's communicators for hetgrid's groups; the bridge plan says who
+// talks across modules. The arithmetic is the backend's: host loops for MPI (host_math.hpp),
+// CUDA kernels on a stream for NCCL (device_backend.hpp), the same operations in the same order.
 #pragma once
 
 #include <algorithm>
-#include <cmath>
+#include <concepts>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <hetgrid/bridge.hpp>
@@ -19,6 +22,52 @@
 
 namespace mimo_step {
 
+// What the step needs of its arithmetic (host_math or device_math): owning arrays, and the
+// operations kernels.hpp describes, each taking the buffers of those arrays.
+template <class M>
+concept step_math = requires(const M& m, float* f, const float* cf, const int* token, int n) {
+  typename M::template array<float>;
+  typename M::template array<int>;
+  m.linear(cf, cf, cf, n, f, n, n, n, n, true);
+  m.linear_backward(cf, cf, n, cf, n, f, f, f, true, n, n, n);
+  m.tanh_backward(cf, cf, f, n);
+  m.add_bias(f, cf, n, n);
+  m.add(cf, cf, f, n);
+  m.add_residual(f, cf, cf, n, n);
+  m.embedding_lookup(cf, token, n, n, f, n, n);
+  m.embedding_backward(f, token, n, n, cf, n, n);
+  m.softmax_xent(f, token, f, n, n, n);
+  m.sgd(f, f, 0.1f, n);
+  m.copy(f, cf, n);
+  m.zero(f, n);
+  { m.read(cf) } -> std::same_as<float>;
+  m.synchronize();
+};
+
+// One module's parameters and gradients, one array each (one all-reduce carries a module's
+// gradients), filled on the host from the deterministic initial values and then uploaded.
+template <class Array>
+class param_store {
+ public:
+  int add(int n) {  // reserves n values; returns their offset
+    const int at = static_cast<int>(initial_.size());
+    initial_.resize(initial_.size() + n);
+    return at;
+  }
+  float& initial(int at) { return initial_[at]; }  // before upload() (shards.hpp)
+  void upload() {
+    value_ = Array(initial_);
+    grad_ = Array(initial_.size());
+  }
+  float* value(int at) const { return value_.get() + at; }
+  float* grad(int at) const { return grad_.get() + at; }
+  int size() const { return static_cast<int>(initial_.size()); }
+
+ private:
+  std::vector<float> initial_;
+  Array value_, grad_;
+};
+
 template <class Layout, backend Backend>
 class trainer {
   using topology = typename Layout::topology;
@@ -26,6 +75,10 @@ class trainer {
   using language = typename Layout::language;
   using lift = hetgrid::bridge_of<topology, images, language>;
   using ops = typename Backend::ops;
+  using math = decltype(std::declval<Backend&>().math());
+  static_assert(step_math<math>, "mimo_step: a backend's math() must give step_math");
+  template <class T>
+  using array = typename math::template array<T>;
   using kind = hetgrid::group_kind;
 
   static constexpr const hetgrid::bridge& bridge = lift::value;
@@ -46,9 +99,12 @@ class trainer {
   // The rank that reports the loss: tp=0 of the language model's last stage, dp replica 0.
   static constexpr int reporter = lm.offset + (lm.pp - 1) * lm.tp * lm.cp * lm.dp;
 
-  trainer(Backend& backend, int rank) : rank_(rank), world_{backend.world(), whole_world()} {
+  trainer(Backend& backend, int rank)
+      : rank_(rank), math_(backend.math()), world_{backend.world(), whole_world()} {
+    upload_data();
     if (enc.contains(rank)) init_encoder(backend);
     if (lm.contains(rank)) init_language(backend);
+    math_.synchronize();
   }
 
   // Forward, backward and one SGD update on the step's batch. Returns the loss (before the
@@ -57,12 +113,12 @@ class trainer {
     step_ = step_index;
     if (in_enc_) encoder_forward();
     bridge_forward();
-    std::optional<float> loss;
-    if (in_lm_) loss = language_step();
+    if (in_lm_) language_step();
     bridge_backward();
     if (in_enc_) encoder_backward();
     reduce_and_update();
-    return loss;
+    if (!(in_lm_ && stage_ == lm.pp - 1)) return std::nullopt;
+    return math_.read(loss_.get());
   }
 
  private:
@@ -71,6 +127,26 @@ class trainer {
   }
   channel<ops> open(Backend& backend, int module, const hetgrid::grid& g, kind k) {
     return {backend.group(module, hetgrid::builtin_slot(k)), g.group_of(k, rank_)};
+  }
+  int data_row(int first_sample) const {  // the step's batch, from this rank's first sample
+    return (step_ % dataset_batches) * batch + first_sample;
+  }
+
+  // The data set (it repeats every dataset_batches steps), in the backend's memory once.
+  void upload_data() {
+    std::vector<float> x(dataset_batches * batch * features);
+    std::vector<int> in(dataset_batches * batch), out(dataset_batches * batch);
+    for (int d = 0; d < dataset_batches; ++d)
+      for (int i = 0; i < batch; ++i) {
+        const sample s = make_sample(d, i);
+        std::copy(s.x.begin(), s.x.end(), x.begin() + (d * batch + i) * features);
+        in[d * batch + i] = s.token_in;
+        out[d * batch + i] = s.token_out;
+      }
+    x_ = array<float>(x);
+    token_in_ = array<int>(in);
+    token_out_ = array<int>(out);
+    loss_ = array<float>(1);
   }
 
   // --- Encoder: W1e column-parallel (rows split over tp), W2e row-parallel (columns split). ---
@@ -82,68 +158,45 @@ class trainer {
     const encoder_shard shard = init_encoder_shard(enc, rank_, enc_params_);
     ef_ = shard.ef, eb_ = shard.eb, e_first_sample_ = shard.first_sample;
     ew1_ = shard.w1, eb1_ = shard.b1, ew2_ = shard.w2, eb2_ = shard.b2;
+    enc_params_.upload();
+    enc_act_ = array<float>(eb_ * ef_);
+    enc_out_ = array<float>(eb_ * hidden);
+    enc_grad_ = array<float>(eb_ * hidden);
+    enc_da_ = array<float>(eb_ * ef_);
   }
 
+  const float* enc_x() const { return x_.get() + data_row(e_first_sample_) * features; }
+
   void encoder_forward() {
-    enc_act_.assign(eb_ * ef_, 0.0f);
-    enc_out_.assign(eb_ * hidden, 0.0f);
-    const float* w1 = enc_params_.value(ew1_);
-    const float* b1 = enc_params_.value(eb1_);
-    const float* w2 = enc_params_.value(ew2_);
-    for (int i = 0; i < eb_; ++i) {
-      const sample s = make_sample(step_, e_first_sample_ + i);
-      for (int j = 0; j < ef_; ++j) {
-        float z = b1[j];
-        for (int x = 0; x < features; ++x) z += w1[j * features + x] * s.x[x];
-        enc_act_[i * ef_ + j] = std::tanh(z);
-      }
-      for (int h = 0; h < hidden; ++h) {
-        float p = 0;
-        for (int j = 0; j < ef_; ++j) p += w2[h * ef_ + j] * enc_act_[i * ef_ + j];
-        enc_out_[i * hidden + h] = p;
-      }
-    }
-    enc_tp_->ops.all_reduce_sum(enc_out_.data(), eb_ * hidden);  // the row-parallel sum
-    for (int i = 0; i < eb_; ++i)
-      for (int h = 0; h < hidden; ++h) enc_out_[i * hidden + h] += enc_params_.value(eb2_)[h];
+    math_.linear(enc_params_.value(ew1_), enc_params_.value(eb1_), enc_x(), features,
+                 enc_act_.get(), ef_, eb_, ef_, features, true);
+    math_.linear(enc_params_.value(ew2_), nullptr, enc_act_.get(), ef_, enc_out_.get(), hidden, eb_,
+                 hidden, ef_, false);
+    enc_tp_->ops.all_reduce_sum(enc_out_.get(), eb_ * hidden);  // the row-parallel sum
+    math_.add_bias(enc_out_.get(), enc_params_.value(eb2_), eb_, hidden);
   }
 
   void encoder_backward() {
-    enc_share_->ops.broadcast(enc_grad_.data(), eb_ * hidden, 0);  // the leader is group rank 0
-    float* gw1 = enc_params_.grad(ew1_);
-    float* gb1 = enc_params_.grad(eb1_);
-    float* gw2 = enc_params_.grad(ew2_);
-    float* gb2 = enc_params_.grad(eb2_);
-    const float* w2 = enc_params_.value(ew2_);
-    for (int i = 0; i < eb_; ++i) {
-      const sample s = make_sample(step_, e_first_sample_ + i);
-      const float* de = &enc_grad_[i * hidden];
-      const float* a = &enc_act_[i * ef_];
-      for (int h = 0; h < hidden; ++h) gb2[h] += de[h];
-      for (int j = 0; j < ef_; ++j) {
-        float dz = 0;
-        for (int h = 0; h < hidden; ++h) {
-          gw2[h * ef_ + j] += de[h] * a[j];
-          dz += w2[h * ef_ + j] * de[h];
-        }
-        dz *= 1.0f - a[j] * a[j];
-        gb1[j] += dz;
-        for (int x = 0; x < features; ++x) gw1[j * features + x] += dz * s.x[x];
-      }
-    }
+    enc_share_->ops.broadcast(enc_grad_.get(), eb_ * hidden, 0);  // the leader is group rank 0
+    // Through W2e (row-parallel): its gradients and the activation's.
+    math_.linear_backward(enc_params_.value(ew2_), enc_act_.get(), ef_, enc_grad_.get(), hidden,
+                          enc_params_.grad(ew2_), enc_params_.grad(eb2_), enc_da_.get(), false, eb_,
+                          hidden, ef_);
+    math_.tanh_backward(enc_act_.get(), enc_da_.get(), enc_da_.get(), eb_ * ef_);
+    math_.linear_backward(enc_params_.value(ew1_), enc_x(), features, enc_da_.get(), ef_,
+                          enc_params_.grad(ew1_), enc_params_.grad(eb1_), nullptr, false, eb_, ef_,
+                          features);
   }
 
-  // --- The bridge: source leaders to destination leaders, then shared over tp-cp. ---
+  // --- The bridge (on the world): source leaders to destination leaders, then shared over
+  // tp-cp. Backward, the same messages reversed: the gradient of the encoder's output goes home.
   void bridge_forward() {
-    if (in_lm_ && stage_ == 0) lm_in_.assign(lb_ * hidden, 0.0f);
-    bridge_exchange(world_, bridge, rank_, enc_out_.data(), eb_, lm_in_.data(), lb_, true);
-    if (in_lm_ && stage_ == 0) lm_share_->ops.broadcast(lm_in_.data(), lb_ * hidden, 0);
+    bridge_exchange(world_, bridge, rank_, enc_out_.get(), eb_, lm_in_.get(), lb_, true);
+    if (in_lm_ && stage_ == 0) lm_share_->ops.broadcast(lm_in_.get(), lb_ * hidden, 0);
   }
 
-  // The same messages reversed: the gradient of the encoder's output goes home.
   void bridge_backward() {
-    if (in_enc_) enc_grad_.assign(eb_ * hidden, 0.0f);
-    bridge_exchange(world_, bridge, rank_, enc_grad_.data(), eb_, lm_in_grad_.data(), lb_, false);
+    bridge_exchange(world_, bridge, rank_, enc_grad_.get(), eb_, du_.get(), lb_, false);
   }
 
   // --- Language model: blocks split over pp; W1 column-, W2 row-parallel; E vocab-parallel. ---
@@ -158,178 +211,140 @@ class trainer {
     const language_shard shard = language_shard_of(lm, rank_);
     lf_ = shard.lf, lv_ = shard.lv, lb_ = shard.lb;
     l_first_sample_ = shard.first_sample, vocab0_ = shard.vocab0;
-    for (int l = shard.first_block; l < shard.end_block; ++l)
+    for (int l = shard.first_block; l < shard.end_block; ++l) {
       blocks_.push_back(init_block(shard, l, lm_params_));
+      block_in_.emplace_back(lb_ * hidden);
+      block_act_.emplace_back(lb_ * lf_);
+    }
     // The tied embedding: first and last stage each hold this tp rank's vocabulary rows.
     if (const auto embd = lm.embd_group(rank_)) {
       embd_.emplace(channel<ops>{backend.group(lift::destination_index, hetgrid::embd_slot), *embd});
       emb_ = init_embedding(shard, lm_params_);
     }
+    lm_params_.upload();
+    const int n = lb_ * hidden;
+    lm_in_ = array<float>(n);
+    u_ = array<float>(n);
+    du_ = array<float>(n);
+    dx_ = array<float>(n);
+    out_ = array<float>(n);
+    looked_ = array<float>(n);
+    da_ = array<float>(lb_ * lf_);
+    logits_ = array<float>(lb_ * vocab);
   }
 
-  float language_step() {
+  const int* tokens_in() const { return token_in_.get() + data_row(l_first_sample_); }
+  const int* tokens_out() const { return token_out_.get() + data_row(l_first_sample_); }
+
+  void language_step() {
     const int n = lb_ * hidden;
-    std::vector<float> u(n);
     if (stage_ == 0) {  // the encoder's output plus the token embedding (vocab-parallel lookup)
-      std::vector<float> looked(n, 0.0f);
-      for (int i = 0; i < lb_; ++i) {
-        const int k = make_sample(step_, l_first_sample_ + i).token_in - vocab0_;
-        if (k >= 0 && k < lv_)
-          std::copy_n(lm_params_.value(emb_) + k * hidden, hidden, &looked[i * hidden]);
-      }
-      lm_tp_->ops.all_reduce_sum(looked.data(), n);
-      for (int k = 0; k < n; ++k) u[k] = lm_in_[k] + looked[k];
+      math_.embedding_lookup(lm_params_.value(emb_), tokens_in(), vocab0_, lv_, looked_.get(), lb_,
+                             hidden);
+      lm_tp_->ops.all_reduce_sum(looked_.get(), n);
+      math_.add(lm_in_.get(), looked_.get(), u_.get(), n);
     } else {
-      lm_pp_->ops.recv(u.data(), n, stage_ - 1);
+      lm_pp_->ops.recv(u_.get(), n, stage_ - 1);
       lm_pp_->ops.wait();
     }
 
-    std::vector<std::vector<float>> block_in, block_act;
-    for (const block_params& p : blocks_) {
-      block_in.push_back(u);
-      std::vector<float> a(lb_ * lf_), out(n, 0.0f);
-      for (int i = 0; i < lb_; ++i) {
-        for (int j = 0; j < lf_; ++j) {
-          float z = lm_params_.value(p.b1)[j];
-          for (int h = 0; h < hidden; ++h) z += lm_params_.value(p.w1)[j * hidden + h] * u[i * hidden + h];
-          a[i * lf_ + j] = std::tanh(z);
-        }
-        for (int h = 0; h < hidden; ++h)
-          for (int j = 0; j < lf_; ++j)
-            out[i * hidden + h] += lm_params_.value(p.w2)[h * lf_ + j] * a[i * lf_ + j];
-      }
-      lm_tp_->ops.all_reduce_sum(out.data(), n);
-      for (int i = 0; i < lb_; ++i)
-        for (int h = 0; h < hidden; ++h)
-          u[i * hidden + h] += out[i * hidden + h] + lm_params_.value(p.b2)[h];
-      block_act.push_back(std::move(a));
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      const block_params& p = blocks_[b];
+      math_.copy(block_in_[b].get(), u_.get(), n);
+      math_.linear(lm_params_.value(p.w1), lm_params_.value(p.b1), u_.get(), hidden,
+                   block_act_[b].get(), lf_, lb_, lf_, hidden, true);
+      math_.linear(lm_params_.value(p.w2), nullptr, block_act_[b].get(), lf_, out_.get(), hidden,
+                   lb_, hidden, lf_, false);
+      lm_tp_->ops.all_reduce_sum(out_.get(), n);
+      math_.add_residual(u_.get(), out_.get(), lm_params_.value(p.b2), lb_, hidden);
     }
 
     const bool last = stage_ == lm.pp - 1;
-    std::vector<float> du(n, 0.0f);
-    float loss = 0;
     if (!last) {
-      lm_pp_->ops.send(u.data(), n, stage_ + 1);
+      lm_pp_->ops.send(u_.get(), n, stage_ + 1);
       lm_pp_->ops.wait();
-      lm_pp_->ops.recv(du.data(), n, stage_ + 1);
+      lm_pp_->ops.recv(du_.get(), n, stage_ + 1);
       lm_pp_->ops.wait();
     } else {
-      loss = output_layer(u, du);
+      output_layer();
     }
 
-    for (int b = static_cast<int>(blocks_.size()) - 1; b >= 0; --b)
-      block_backward(blocks_[b], block_in[b], block_act[b], du);
+    for (int b = static_cast<int>(blocks_.size()) - 1; b >= 0; --b) block_backward(b);
 
     if (stage_ > 0) {
-      lm_pp_->ops.send(du.data(), n, stage_ - 1);
+      lm_pp_->ops.send(du_.get(), n, stage_ - 1);
       lm_pp_->ops.wait();
-    } else {  // the lookup's gradient, and what goes back over the bridge
-      for (int i = 0; i < lb_; ++i) {
-        const int k = make_sample(step_, l_first_sample_ + i).token_in - vocab0_;
-        if (k >= 0 && k < lv_)
-          for (int h = 0; h < hidden; ++h) lm_params_.grad(emb_)[k * hidden + h] += du[i * hidden + h];
-      }
-      lm_in_grad_ = du;
+    } else {  // the lookup's gradient; du_ is what goes back over the bridge
+      math_.embedding_backward(lm_params_.grad(emb_), tokens_in(), vocab0_, lv_, du_.get(), lb_,
+                               hidden);
     }
-    return loss;
   }
 
   // logits = E u over the whole vocabulary (each tp rank fills its rows), the loss, and its
-  // gradient back into du. Returns the loss of the whole batch.
-  float output_layer(const std::vector<float>& u, std::vector<float>& du) {
-    std::vector<float> logits(lb_ * vocab, 0.0f);
-    const float* e = lm_params_.value(emb_);
-    for (int i = 0; i < lb_; ++i)
-      for (int k = 0; k < lv_; ++k) {
-        float z = 0;
-        for (int h = 0; h < hidden; ++h) z += e[k * hidden + h] * u[i * hidden + h];
-        logits[i * vocab + vocab0_ + k] = z;
-      }
-    lm_tp_->ops.all_reduce_sum(logits.data(), lb_ * vocab);
-    float loss = 0;
-    for (int i = 0; i < lb_; ++i) {
-      const int target = make_sample(step_, l_first_sample_ + i).token_out;
-      float* z = &logits[i * vocab];
-      const float top = *std::max_element(z, z + vocab);
-      float sum = 0;
-      for (int k = 0; k < vocab; ++k) sum += std::exp(z[k] - top);
-      loss += (std::log(sum) + top - z[target]) / batch;
-      for (int k = 0; k < vocab; ++k)  // z becomes dloss/dz
-        z[k] = (std::exp(z[k] - top) / sum - (k == target ? 1.0f : 0.0f)) / batch;
-    }
-    float* ge = lm_params_.grad(emb_);
-    for (int i = 0; i < lb_; ++i)
-      for (int k = 0; k < lv_; ++k) {
-        const float dz = logits[i * vocab + vocab0_ + k];
-        for (int h = 0; h < hidden; ++h) {
-          ge[k * hidden + h] += dz * u[i * hidden + h];
-          du[i * hidden + h] += e[k * hidden + h] * dz;
-        }
-      }
-    lm_tp_->ops.all_reduce_sum(du.data(), lb_ * hidden);
-    lm_dp_->ops.all_reduce_sum(&loss, 1);
-    return loss;
+  // gradient into du.
+  void output_layer() {
+    math_.zero(logits_.get(), lb_ * vocab);
+    math_.linear(lm_params_.value(emb_), nullptr, u_.get(), hidden, logits_.get() + vocab0_, vocab,
+                 lb_, lv_, hidden, false);
+    lm_tp_->ops.all_reduce_sum(logits_.get(), lb_ * vocab);
+    math_.softmax_xent(logits_.get(), tokens_out(), loss_.get(), lb_, vocab, batch);
+    math_.linear_backward(lm_params_.value(emb_), u_.get(), hidden, logits_.get() + vocab0_, vocab,
+                          lm_params_.grad(emb_), nullptr, du_.get(), false, lb_, lv_, hidden);
+    lm_tp_->ops.all_reduce_sum(du_.get(), lb_ * hidden);
+    lm_dp_->ops.all_reduce_sum(loss_.get(), 1);
   }
 
-  void block_backward(const block_params& p, const std::vector<float>& u,
-                      const std::vector<float>& a, std::vector<float>& du) {
-    std::vector<float> dx(lb_ * hidden, 0.0f);
-    for (int i = 0; i < lb_; ++i) {
-      const float* d = &du[i * hidden];
-      for (int h = 0; h < hidden; ++h) lm_params_.grad(p.b2)[h] += d[h];
-      for (int j = 0; j < lf_; ++j) {
-        const float aj = a[i * lf_ + j];
-        float dz = 0;
-        for (int h = 0; h < hidden; ++h) {
-          lm_params_.grad(p.w2)[h * lf_ + j] += d[h] * aj;
-          dz += lm_params_.value(p.w2)[h * lf_ + j] * d[h];
-        }
-        dz *= 1.0f - aj * aj;
-        lm_params_.grad(p.b1)[j] += dz;
-        for (int h = 0; h < hidden; ++h) {
-          lm_params_.grad(p.w1)[j * hidden + h] += dz * u[i * hidden + h];
-          dx[i * hidden + h] += lm_params_.value(p.w1)[j * hidden + h] * dz;
-        }
-      }
-    }
-    lm_tp_->ops.all_reduce_sum(dx.data(), lb_ * hidden);  // the column-parallel input gradient
-    for (std::size_t k = 0; k < du.size(); ++k) du[k] += dx[k];
+  void block_backward(int b) {
+    const block_params& p = blocks_[b];
+    const int n = lb_ * hidden;
+    math_.linear_backward(lm_params_.value(p.w2), block_act_[b].get(), lf_, du_.get(), hidden,
+                          lm_params_.grad(p.w2), lm_params_.grad(p.b2), da_.get(), false, lb_,
+                          hidden, lf_);
+    math_.tanh_backward(block_act_[b].get(), da_.get(), da_.get(), lb_ * lf_);
+    math_.linear_backward(lm_params_.value(p.w1), block_in_[b].get(), hidden, da_.get(), lf_,
+                          lm_params_.grad(p.w1), lm_params_.grad(p.b1), dx_.get(), false, lb_, lf_,
+                          hidden);
+    lm_tp_->ops.all_reduce_sum(dx_.get(), n);  // the column-parallel input gradient
+    math_.add(du_.get(), dx_.get(), du_.get(), n);
   }
 
-  // Gradients summed over data-parallel replicas, the tied embedding's over its two stages; SGD.
+  // Gradients summed over data-parallel replicas, the tied embedding's over its two stages; SGD
+  // (which also zeroes the gradients).
   void reduce_and_update() {
     if (in_enc_) {
-      enc_dp_->ops.all_reduce_sum(enc_params_.grads(), enc_params_.size());
-      enc_params_.sgd(learning_rate);
-      enc_params_.zero_grad();
+      enc_dp_->ops.all_reduce_sum(enc_params_.grad(0), enc_params_.size());
+      math_.sgd(enc_params_.value(0), enc_params_.grad(0), learning_rate, enc_params_.size());
     }
     if (in_lm_) {
-      lm_dp_->ops.all_reduce_sum(lm_params_.grads(), lm_params_.size());
+      lm_dp_->ops.all_reduce_sum(lm_params_.grad(0), lm_params_.size());
       if (embd_) embd_->ops.all_reduce_sum(lm_params_.grad(emb_), lv_ * hidden);
-      lm_params_.sgd(learning_rate);
-      lm_params_.zero_grad();
+      math_.sgd(lm_params_.value(0), lm_params_.grad(0), learning_rate, lm_params_.size());
     }
   }
 
   int rank_;
   int step_ = 0;
+  math math_;
   channel<ops> world_;
+  array<float> x_, loss_;
+  array<int> token_in_, token_out_;
 
   bool in_enc_ = false;
   std::optional<channel<ops>> enc_tp_, enc_dp_, enc_share_;
   int ef_ = 0, eb_ = 0, e_first_sample_ = 0;
-  flat_params enc_params_;
+  param_store<array<float>> enc_params_;
   int ew1_ = 0, eb1_ = 0, ew2_ = 0, eb2_ = 0;
-  std::vector<float> enc_act_, enc_out_, enc_grad_;
+  array<float> enc_act_, enc_out_, enc_grad_, enc_da_;
 
   bool in_lm_ = false;
   int stage_ = 0;
   std::optional<channel<ops>> lm_tp_, lm_dp_, lm_pp_, lm_share_, embd_;
   int lf_ = 0, lv_ = 0, lb_ = 0, l_first_sample_ = 0, vocab0_ = 0;
-  flat_params lm_params_;
+  param_store<array<float>> lm_params_;
   std::vector<block_params> blocks_;
+  std::vector<array<float>> block_in_, block_act_;
   int emb_ = 0;
-  std::vector<float> lm_in_, lm_in_grad_;
+  array<float> lm_in_, u_, du_, dx_, out_, looked_, da_, logits_;
 };
 
 }  // namespace mimo_step

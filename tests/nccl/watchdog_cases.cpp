@@ -31,16 +31,16 @@
 
 #include "gpu_check.hpp"
 
-namespace hg = hetgrid;
 namespace nc = hetgrid::nccl;
 namespace d = hetgrid::nccl::detail;
 
 namespace {
 
-using solo = hg::layouts::solo::topology;
-using pair_tp = hg::layouts::pair_tp::topology;
-// The tp group split off the world (reuse off): a communicator rank_groups owns.
-constexpr nc::build_options split_path = nc::split_everything;
+using solo = hetgrid::layouts::solo::topology;
+using pair_tp = hetgrid::layouts::pair_tp::topology;
+// The tp group split off the world (reuse off): a communicator rank_groups owns and watches.
+template <class Topology>
+using split_groups = nc::rank_groups<Topology, nc::settings_table{}, nc::split_everything>;
 
 long long epoch_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -69,7 +69,7 @@ int stall(const nc::bootstrap& boot, double timeout_s, double abort_guard_s, boo
   // exit_alone: a handler that returns, so the watchdog ends this process alone (_Exit(1))
   // instead of rank_groups' default, MPI_Abort of the whole job.
   if (exit_alone) watch.on_failure = [](const nc::watchdog_event&) {};
-  nc::rank_groups<Topology, nc::settings_table{}, split_path> groups(boot, 60.0, std::move(watch));
+  split_groups<Topology> groups(boot, 60.0, std::move(watch));
   const nc::group_comm& tp = groups.language()->tp;
   float* data = nullptr;
   unsigned* flag = nullptr;  // stays 0: the wait below never ends
@@ -116,7 +116,7 @@ int shutdown(const nc::bootstrap& boot) {
   bool was_running = false;
   double teardown_s = 0;
   {
-    std::optional<nc::rank_groups<Topology, nc::settings_table{}, split_path>> groups;
+    std::optional<split_groups<Topology>> groups;
     groups.emplace(boot, 60.0, nc::watchdog_options{.timeout_s = 5.0});
     const nc::group_comm& tp = groups->language()->tp;
     const int n = tp.size(), r = tp.rank();
