@@ -81,3 +81,36 @@ TEST_CASE("embedding groups and stages") {
   CHECK_FALSE(mimo::role(4).modules[1].is_last_stage);
   CHECK_FALSE(mimo::role(4).in_module(0));
 }
+
+// One reading of a list of dim names serves make_kind and hetgrid-inspect --groups.
+namespace {
+constexpr hg::dims_reading read(std::initializer_list<std::string_view> dims) {
+  return hg::read_dims(std::span(dims.begin(), dims.size()));
+}
+}  // namespace
+static_assert(read({"tp", "pp"}).ok() && read({"tp", "pp"}).in_view == hg::view::base);
+static_assert(read({"pp"}).in_view == hg::view::base);  // pp alone: the base view
+static_assert(read({"ep", "pp"}).in_view == hg::view::expert);
+static_assert(read({"tp", "pp"}).dims == (group_kind::pp.dims | group_kind::tp.dims));
+static_assert(read({"tp", "ep"}).problem == hg::dims_problem::views_mixed);
+static_assert(read({"tp", "tq"}).problem == hg::dims_problem::unknown_dim);
+static_assert(read({"tp", "tq"}).culprit == "tq");
+
+TEST_CASE("read_dims: the first problem, with the dim at fault, at run time too") {
+  const std::vector<std::string_view> twice{"cp", "dp", "cp"};
+  const hg::dims_reading r = hg::read_dims(twice);
+  CHECK(r.problem == hg::dims_problem::dim_twice);
+  CHECK(r.culprit == "cp");
+  // Unknown dims are found before a mix of views, a mix before a repeat.
+  const std::vector<std::string_view> mixed_and_unknown{"tp", "ep", "nope", "tp"};
+  CHECK(hg::read_dims(mixed_and_unknown).problem == hg::dims_problem::unknown_dim);
+  const std::vector<std::string_view> mixed_and_twice{"tp", "tp", "expt_dp"};
+  CHECK(hg::read_dims(mixed_and_twice).problem == hg::dims_problem::views_mixed);
+  const std::vector<std::string_view> none;
+  CHECK(hg::read_dims(none).ok());
+  CHECK(hg::read_dims(none).dims == 0);
+  // A given view reads only its own dims: expt_tp is no base dim.
+  const std::vector<std::string_view> expert_dim{"expt_tp"};
+  CHECK(hg::read_dims(hg::view::base, expert_dim).problem == hg::dims_problem::unknown_dim);
+  CHECK(hg::read_dims(hg::view::expert, expert_dim).dims == group_kind::expt_tp.dims);
+}

@@ -36,6 +36,48 @@ struct kind_row {
   friend constexpr bool operator==(const kind_row&, const kind_row&) = default;
 };
 
+// Why a list of dim names makes no kind, and the name at fault: one reading of a list serves
+// make_kind (a compile-time error) and the tools (a message).
+enum class dims_problem { none, unknown_dim, dim_twice, views_mixed };
+
+struct dims_reading {
+  view in_view = view::base;
+  dim_mask dims = 0;
+  dims_problem problem = dims_problem::none;
+  std::string_view culprit;  // the dim at fault (unknown_dim, dim_twice)
+
+  constexpr bool ok() const { return problem == dims_problem::none; }
+};
+
+// dims as dims of view v.
+constexpr dims_reading read_dims(view v, std::span<const std::string_view> dims) {
+  dims_reading r;
+  r.in_view = v;
+  for (std::string_view dim : dims) {
+    const std::optional<int> i = dim_index(v, dim);
+    if (!i) return {v, r.dims, dims_problem::unknown_dim, dim};
+    if (r.dims >> *i & 1u) return {v, r.dims, dims_problem::dim_twice, dim};
+    r.dims |= 1u << *i;
+  }
+  return r;
+}
+
+// dims in the view HyperCommGrid picks for them: pp alone or with base dims is the base view,
+// any expert dim makes it the expert view. Unknown dims are found first, then a mix of views,
+// then a dim given twice.
+constexpr dims_reading read_dims(std::span<const std::string_view> dims) {
+  bool base = false, expert = false;
+  for (std::string_view dim : dims) {
+    const bool in_base = dim_index(view::base, dim).has_value();
+    const bool in_expert = dim_index(view::expert, dim).has_value();
+    if (!in_base && !in_expert) return {view::base, 0, dims_problem::unknown_dim, dim};
+    base = base || (in_base && !in_expert);
+    expert = expert || (in_expert && !in_base);
+  }
+  if (base && expert) return {view::base, 0, dims_problem::views_mixed, {}};
+  return read_dims(expert ? view::expert : view::base, dims);
+}
+
 namespace detail {
 
 // Not constexpr-evaluable on purpose: reaching it in a constant expression stops the build
@@ -45,15 +87,16 @@ inline void kind_error_dim_twice() {}
 inline void kind_error_views_mixed() {}
 inline void kind_error_bad_name() {}
 
-constexpr dim_mask mask_of(view v, std::initializer_list<std::string_view> dims) {
-  dim_mask mask = 0;
-  for (std::string_view dim : dims) {
-    const std::optional<int> i = dim_index(v, dim);
-    if (!i) kind_error_unknown_dim();
-    else if (mask >> *i & 1u) kind_error_dim_twice();
-    else mask |= 1u << *i;
-  }
-  return mask;
+constexpr kind_row kind_of(std::string_view name, const dims_reading& reading) {
+  if (reading.problem == dims_problem::unknown_dim) kind_error_unknown_dim();
+  if (reading.problem == dims_problem::dim_twice) kind_error_dim_twice();
+  if (reading.problem == dims_problem::views_mixed) kind_error_views_mixed();
+  if (name.empty() || name.size() > max_kind_name_length) kind_error_bad_name();
+  kind_row kind;
+  for (std::size_t i = 0; i < name.size() && i < max_kind_name_length; ++i) kind.name[i] = name[i];
+  kind.in_view = reading.in_view;
+  kind.dims = reading.dims;
+  return kind;
 }
 
 }  // namespace detail
@@ -61,34 +104,12 @@ constexpr dim_mask mask_of(view v, std::initializer_list<std::string_view> dims)
 // A kind over some dims of one view, e.g. make_kind("tp_pp", view::base, {"tp", "pp"}).
 constexpr kind_row make_kind(std::string_view name, view v,
                              std::initializer_list<std::string_view> dims) {
-  kind_row kind;
-  if (name.empty() || name.size() > max_kind_name_length) detail::kind_error_bad_name();
-  for (std::size_t i = 0; i < name.size() && i < max_kind_name_length; ++i) kind.name[i] = name[i];
-  kind.in_view = v;
-  kind.dims = detail::mask_of(v, dims);
-  return kind;
+  return detail::kind_of(name, read_dims(v, std::span(dims.begin(), dims.size())));
 }
 
-// The view that dims belong to, as HyperCommGrid picks it: pp alone or with base dims is the
-// base view, any expert dim makes it the expert view; nullopt for an unknown dim or a mix.
-constexpr std::optional<view> view_of_dims(std::initializer_list<std::string_view> dims) {
-  bool base = false, expert = false;
-  for (std::string_view dim : dims) {
-    const bool in_base = dim_index(view::base, dim).has_value();
-    const bool in_expert = dim_index(view::expert, dim).has_value();
-    if (!in_base && !in_expert) return std::nullopt;
-    if (in_base && !in_expert) base = true;
-    if (in_expert && !in_base) expert = true;
-  }
-  if (base && expert) return std::nullopt;
-  return expert ? view::expert : view::base;
-}
-
-// A kind whose view follows from its dims: make_kind("tp_pp", {"tp", "pp"}).
+// A kind whose view follows from its dims (read_dims): make_kind("tp_pp", {"tp", "pp"}).
 constexpr kind_row make_kind(std::string_view name, std::initializer_list<std::string_view> dims) {
-  const std::optional<view> v = view_of_dims(dims);
-  if (!v) detail::kind_error_views_mixed();
-  return make_kind(name, v.value_or(view::base), dims);
+  return detail::kind_of(name, read_dims(std::span(dims.begin(), dims.size())));
 }
 
 // The reference's twenty kinds, in its ProcessGroupCollection names (docs/CONTRACT.md section 2).

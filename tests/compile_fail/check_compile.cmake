@@ -5,6 +5,10 @@
 # the output must hold each of SOURCE's directives:
 #   // expect-error: <literal text>        the rule's words, as detail/rules.hpp spells them
 #   // expect-re[<COMPILER_ID>]: <regex>    e.g. the module's name in the instantiation context
+#   // expect-call: <function>              a constexpr function's argument is refused by calling
+#                                          this non-constexpr function (make_kind's errors): its
+#                                          error, and the static_assert made non-constant by it,
+#                                          count as the rule's
 cmake_minimum_required(VERSION 3.25)
 
 # The command is everything after "--"; CMAKE_ARGV keeps each argument whole.
@@ -41,6 +45,10 @@ if(rc EQUAL 0)
   message(FATAL_ERROR "check_compile: ${SOURCE} compiled, but it must not")
 endif()
 
+file(READ "${SOURCE}" text)
+string(REGEX MATCHALL "// expect-call: [A-Za-z_0-9]+" calls "${text}")
+list(TRANSFORM calls REPLACE "// expect-call: " "")
+
 # Any other error (a typo, a missing header) would make the test pass for the wrong reason.
 # Lines are walked by hand: the rules' words hold ';' and '[', which CMake lists would mangle.
 set(asserts 0)
@@ -51,7 +59,19 @@ while(NOT rest STREQUAL "")
   math(EXPR nl "${nl} + 1")
   string(SUBSTRING "${rest}" ${nl} -1 rest)
   if(line MATCHES "error:")
-    if(NOT line MATCHES "static assertion failed")
+    set(called FALSE)
+    foreach(call IN LISTS calls)
+      string(FIND "${line}" "constexpr" non_constexpr)  # quoted in the locale's quotes
+      string(FIND "${line}" "function" function)
+      string(FIND "${line}" "hetgrid::detail::${call}()" named)
+      if(non_constexpr GREATER -1 AND function GREATER -1 AND named GREATER -1)
+        set(called TRUE)
+      endif()
+    endforeach()
+    if(calls AND line MATCHES "non-constant condition for static assertion")
+      set(called TRUE)  # the consequence of the refused call
+    endif()
+    if(NOT called AND NOT line MATCHES "static assertion failed")
       message(FATAL_ERROR "check_compile: ${SOURCE} failed with an error that is not a hetgrid rule:\n${line}")
     endif()
     math(EXPR asserts "${asserts} + 1")
@@ -61,7 +81,6 @@ if(asserts EQUAL 0)
   message(FATAL_ERROR "check_compile: ${SOURCE} failed without a failed static_assert")
 endif()
 
-file(READ "${SOURCE}" text)
 set(checked 0)
 set(rest "${text}\n")
 while(NOT rest STREQUAL "")
@@ -78,6 +97,12 @@ while(NOT rest STREQUAL "")
       message(FATAL_ERROR "check_compile: the output of ${SOURCE} lacks the words:\n  ${CMAKE_MATCH_1}")
     endif()
     math(EXPR checked "${checked} + 1")
+  elseif(d MATCHES "^// expect-call: (.+)$")
+    string(FIND "${out}" "${CMAKE_MATCH_1}()" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "check_compile: the output of ${SOURCE} does not name ${CMAKE_MATCH_1}()")
+    endif()
+    math(EXPR checked "${checked} + 1")
   elseif(d MATCHES "^// expect-re\\[([A-Za-z]+)\\]: (.+)$")
     if(CMAKE_MATCH_1 STREQUAL COMPILER_ID)
       set(regex "${CMAKE_MATCH_2}")
@@ -91,6 +116,6 @@ while(NOT rest STREQUAL "")
   endif()
 endwhile()
 if(checked EQUAL 0)
-  message(FATAL_ERROR "check_compile: ${SOURCE} has no // expect-error: directive")
+  message(FATAL_ERROR "check_compile: ${SOURCE} has no // expect-error: or expect-call: directive")
 endif()
 message("check_compile: ${SOURCE} fails to compile, as it must (${checked} directives hold)")

@@ -39,25 +39,20 @@ inline std::variant<groups_query, std::string> resolve_groups(const runtime_topo
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
   }
-  bool base = false, expert = false;
-  for (std::string_view dim : dims) {
-    const bool in_base = dim_index(view::base, dim).has_value();
-    const bool in_expert = dim_index(view::expert, dim).has_value();
-    if (!in_base && !in_expert)
-      return "--groups: '" + std::string(dim) + "' is a dim of no view (base: tp, gtp_remat, cp, "
-             "dp, pp; expert: expt_tp, ep, expt_gtp_remat, expt_dp, pp)";
-    base = base || (in_base && !in_expert);
-    expert = expert || (in_expert && !in_base);
+  const dims_reading reading = read_dims(dims);
+  switch (reading.problem) {
+    case dims_problem::unknown_dim:
+      return "--groups: '" + std::string(reading.culprit) + "' is a dim of no view (base: tp, "
+             "gtp_remat, cp, dp, pp; expert: expt_tp, ep, expt_gtp_remat, expt_dp, pp)";
+    case dims_problem::views_mixed:
+      return std::string("--groups: the dims mix the base and the expert view");
+    case dims_problem::dim_twice:
+      return "--groups: dim '" + std::string(reading.culprit) + "' is given twice";
+    case dims_problem::none: break;
   }
-  if (base && expert) return std::string("--groups: the dims mix the base and the expert view");
-  const view v = expert ? view::expert : view::base;  // pp alone: the base view
-  query.kind.in_view = v;
   std::string("groups").copy(query.kind.name, max_kind_name_length);
-  for (std::string_view dim : dims) {
-    const unsigned bit = 1u << *dim_index(v, dim);
-    if (query.kind.dims & bit) return "--groups: dim '" + std::string(dim) + "' is given twice";
-    query.kind.dims |= bit;
-  }
+  query.kind.in_view = reading.in_view;
+  query.kind.dims = reading.dims;
   return query;
 }
 
