@@ -13,10 +13,8 @@
 #include <algorithm>
 #include <boost/mpi/communicator.hpp>
 #include <cstddef>
-#include <hetgrid/bridge.hpp>
 #include <hetgrid/hetgrid.hpp>
 #include <hetgrid/nccl.hpp>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
