@@ -104,5 +104,10 @@ TEST_CASE("--plan: classes, rounds, and 22 groups on 4 communicators for a langu
                                        "language:ranks=1,language", "--plan"});
   REQUIRE(solo.exit_code == 0);
   CHECK(solo.out.find("0 split rounds") != std::string::npos);
-  CHECK(solo.out.find("rank 0: 42 groups on 1 communicators") != std::string::npos);
+  CHECK(solo.out.find("rank 0: 42 groups on 1 communicator\n") != std::string::npos);
+  // One module: counted in the singular.
+  const command_result one_module =
+      inspect({"--world", "2", "--module", "lm:ranks=2,tp=2,language", "--plan"});
+  REQUIRE(one_module.exit_code == 0);
+  CHECK(one_module.out.starts_with("plan: world 2, 1 module, 22 slots each, 2 classes, 0 split rounds\n"));
 }

@@ -27,15 +27,22 @@ inline const char* source_text(class_source s) {
   return "?";
 }
 
+// "1 class", "2 classes".
+inline std::string counted(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace detail
 
 // @pre the layout passed its checks
 inline void print_plan(std::ostream& out, const runtime_topology& layout,
                        std::optional<int> only_rank) {
   const split_plan<> plan(layout, plan_options{});
-  out << "plan: world " << layout.world << ", " << layout.module_count() << " modules, "
-      << layout.slot_count() << " slots each, " << plan.class_count << " classes, "
-      << plan.round_count << " split rounds\n\nclasses\n";
+  out << "plan: world " << layout.world << ", "
+      << detail::counted(layout.module_count(), "module", "modules") << ", "
+      << detail::counted(layout.slot_count(), "slot", "slots") << " each, "
+      << detail::counted(plan.class_count, "class", "classes") << ", "
+      << detail::counted(plan.round_count, "split round", "split rounds") << "\n\nclasses\n";
   for (int id = 0; id < plan.class_count; ++id) {
     const group_class& c = plan.classes[id];
     out << "  " << id << ": " << detail::source_text(c.source);
@@ -60,8 +67,8 @@ inline void print_plan(std::ostream& out, const runtime_topology& layout,
   out << "\nranks (groups held, distinct communicators)\n";
   const auto print_rank = [&](int r) {
     const auto n = plan.counts(r);
-    out << "  rank " << r << ": " << n.groups << " groups on " << n.communicators
-        << " communicators\n";
+    out << "  rank " << r << ": " << detail::counted(n.groups, "group", "groups") << " on "
+        << detail::counted(n.communicators, "communicator", "communicators") << "\n";
   };
   if (only_rank)
     print_rank(*only_rank);
