@@ -49,7 +49,7 @@ struct dims_reading {
   constexpr bool ok() const { return problem == dims_problem::none; }
 };
 
-// dims as dims of view v.
+// dims as dims of view v; the problem is the first dim that v lacks or that came before.
 constexpr dims_reading read_dims(view v, std::span<const std::string_view> dims) {
   dims_reading r;
   r.in_view = v;
