@@ -114,3 +114,17 @@ TEST_CASE("read_dims: the first problem, with the dim at fault, at run time too"
   CHECK(hg::read_dims(hg::view::base, expert_dim).problem == hg::dims_problem::unknown_dim);
   CHECK(hg::read_dims(hg::view::expert, expert_dim).dims == group_kind::expt_tp.dims);
 }
+
+// with_kinds' check: each own kind against the built-in slots and the own kinds before it.
+namespace {
+constexpr hg::group_kind tp_pp_mine = hg::make_kind("tp_pp_mine", {"tp", "pp"});
+constexpr hg::group_kind ep_pp_mine = hg::make_kind("ep_pp_mine", {"ep", "pp"});
+constexpr hg::group_kind pp_named_tp = hg::make_kind("tp", {"pp"});
+}  // namespace
+static_assert(hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, tp_pp_mine,
+                                          ep_pp_mine>());
+static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, tp_pp_mine,
+                                           tp_pp_mine>());  // the second repeats the first
+static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, pp_named_tp>());
+static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, ep_pp_mine,
+                                           hg::group_kind(hg::embd_kind)>());

@@ -33,18 +33,24 @@ constexpr int language_count(spec_list specs) {
   return n;
 }
 
-constexpr long long span_end(const grid_spec& s) {
+// A span [offset, offset + ranks) of anything that has one: a grid_spec, a grid, a split class.
+// Its end in 64 bits, so that no sum overflows.
+template <class Span>
+constexpr long long span_end(const Span& s) {
   return static_cast<long long>(s.offset) + s.ranks;
 }
-constexpr bool spans_equal(const grid_spec& a, const grid_spec& b) {
+template <class A, class B>
+constexpr bool spans_equal(const A& a, const B& b) {
   return a.offset == b.offset && a.ranks == b.ranks;
 }
-constexpr bool spans_overlap(const grid_spec& a, const grid_spec& b) {
+template <class A, class B>
+constexpr bool spans_overlap(const A& a, const B& b) {
   return a.offset < span_end(b) && b.offset < span_end(a);
 }
-constexpr bool all_spans_equal(spec_list specs) {
-  for (const auto& s : specs)
-    if (!spans_equal(s, specs[0])) return false;
+template <class Spans>
+constexpr bool all_spans_equal(const Spans& spans) {
+  for (const auto& s : spans)
+    if (!spans_equal(s, spans[0])) return false;
   return true;
 }
 

@@ -70,8 +70,10 @@ class process_groups {
     throw std::out_of_range("hetgrid: this layout builds no '" + std::string(kind.name_view()) +
                             "' groups");
   }
-  Comm& builtin(const group_kind& kind) { return comms_[static_cast<std::size_t>(
-      ::hetgrid::index_of(builtin_kinds, kind))]; }  // built-in kinds lead every slot list
+  // Built-in kinds lead every slot list, so a built-in slot number indexes this array.
+  Comm& builtin(const group_kind& kind) {
+    return comms_[static_cast<std::size_t>(builtin_slot(kind))];
+  }
 
  public:
   // The built-in kinds as members, one line each (default member initializers, so that every

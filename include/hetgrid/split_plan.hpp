@@ -18,6 +18,7 @@
 
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
+#include "hetgrid/layout_check.hpp"
 #include "hetgrid/rank_group.hpp"
 #include "hetgrid/topology_description.hpp"
 
@@ -107,10 +108,6 @@ constexpr group_class canonical_class(const grid& g, const group_kind& slot, int
     }
   }
   return c;
-}
-
-constexpr bool spans_overlap(const group_class& a, const group_class& b) {
-  return a.offset < b.offset + b.ranks && b.offset < a.offset + a.ranks;
 }
 
 constexpr std::size_t product_count(std::size_t a, std::size_t b) {

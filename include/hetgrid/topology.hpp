@@ -33,15 +33,13 @@ struct module_fits_world {
 // Each of a program's own kinds fits the slots before it (group_kind.hpp's extra_kind_problem).
 template <std::size_t N, std::array<group_kind, N> Slots, group_kind... Extra>
 constexpr bool extra_kinds_fit() {
-  std::array<group_kind, N + sizeof...(Extra)> all{};
-  for (std::size_t i = 0; i < N; ++i) all[i] = Slots[i];
-  const std::array<group_kind, sizeof...(Extra)> extra{Extra...};
-  for (std::size_t i = 0; i < extra.size(); ++i) {
-    std::array<group_kind, N + sizeof...(Extra)> before{};
-    for (std::size_t j = 0; j < N + i; ++j) before[j] = j < N ? Slots[j] : extra[j - N];
-    if (extra_kind_problem(std::span<const group_kind>(before.data(), N + i), extra[i]) !=
-        nullptr)
+  std::array<group_kind, N + sizeof...(Extra)> slots{};
+  for (std::size_t i = 0; i < N; ++i) slots[i] = Slots[i];
+  std::size_t count = N;
+  for (const group_kind& kind : std::array<group_kind, sizeof...(Extra)>{Extra...}) {
+    if (extra_kind_problem(std::span<const group_kind>(slots.data(), count), kind) != nullptr)
       return false;
+    slots[count++] = kind;
   }
   return true;
 }

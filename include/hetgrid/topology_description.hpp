@@ -38,13 +38,6 @@ constexpr int language_index(std::span<const grid> grids) {
   return -1;
 }
 
-template <class Grids>
-constexpr bool all_grids_equal_span(const Grids& grids) {
-  for (const grid& g : grids)
-    if (g.offset != grids[0].offset || g.ranks != grids[0].ranks) return false;
-  return true;
-}
-
 }  // namespace detail
 
 template <std::size_t ModuleCount = dynamic_count, std::size_t SlotCount = dynamic_count>
@@ -63,8 +56,8 @@ struct topology_description {
     requires(ModuleCount != dynamic_count && SlotCount != dynamic_count)
       : world(world_size), grids(module_grids), slots(slot_kinds),
         language_index(detail::language_index(module_grids)),
-        layout(detail::all_grids_equal_span(module_grids) ? layout::colocated
-                                                          : layout::non_colocated) {}
+        layout(detail::all_spans_equal(module_grids) ? layout::colocated
+                                                     : layout::non_colocated) {}
 
   // Specs read at run time: checked here, with the rules' words (throws topology_error).
   // The slots are the built-in ones unless a program passes its own list (make_slots).
