@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (!bench::gpu_usable()) {  // one line, and CTest's SKIP_RETURN_CODE
+  if (!nc::gpu_available()) {  // one line, and CTest's SKIP_RETURN_CODE
     std::printf("bench_bootstrap_nccl: SKIPPED: no usable GPU here\n");
     return 77;
   }

@@ -358,7 +358,7 @@ int main(int argc, char** argv) {
     std::fputs("bench_collectives: usage: --min-bytes is above --max-bytes\n", stderr);
     return 2;
   }
-  if (!bench::gpu_usable()) {  // one line, and CTest's SKIP_RETURN_CODE
+  if (!nc::gpu_available()) {  // one line, and CTest's SKIP_RETURN_CODE
     std::printf("bench_collectives: SKIPPED: no usable GPU here\n");
     return 77;
   }

@@ -24,12 +24,6 @@
 
 namespace mimo_step {
 
-// Without a GPU, cudaGetDeviceCount returns an error rather than 0: both mean none.
-inline bool have_gpu() {
-  int devices = 0;
-  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
-}
-
 inline void cuda_check(cudaError_t result, const char* what) {
   hetgrid::nccl::detail::check_cuda(result, std::string("mimo_step: ") + what);
 }

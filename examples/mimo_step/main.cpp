@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
   }
   if (o.backend == "nccl") {
 #ifdef HETGRID_MIMO_HAVE_NCCL
-    if (!mimo_step::have_gpu()) {  // CTest's SKIP_RETURN_CODE: no GPU is not a failure
+    if (!hetgrid::nccl::gpu_available()) {  // CTest's SKIP_RETURN_CODE: no GPU is not a failure
       mimo_step::error_line("SKIPPED: no usable GPU");
       return 77;
     }

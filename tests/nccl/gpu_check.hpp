@@ -1,19 +1,13 @@
-// GPU tests report themselves skipped (CTest SKIP_RETURN_CODE 77) where no GPU is usable.
+// GPU tests report themselves skipped (CTest SKIP_RETURN_CODE 77) where no GPU is usable
+// (hetgrid::nccl::gpu_available()).
 #pragma once
 
-#include <cuda_runtime.h>
-
 #include <cstdio>
+#include <hetgrid/nccl/comm.hpp>
 
 namespace gpu_check {
 
 inline constexpr int skip_code = 77;
-
-// Without a GPU, cudaGetDeviceCount returns an error, not 0 (TOOLCHAIN.md): either means skip.
-inline bool have_gpu() {
-  int devices = 0;
-  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
-}
 
 inline int skip(const char* program) {
   std::printf("%s: SKIPPED: no usable GPU here\n", program);

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   const double timeout_s = argc > 1 ? std::atof(argv[1]) : 5.0;
-  int usable = rank == 0 ? gpu_check::have_gpu() : 1;
+  int usable = rank == 0 ? hetgrid::nccl::gpu_available() : 1;
   MPI_Bcast(&usable, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (!usable) {
     MPI_Finalize();

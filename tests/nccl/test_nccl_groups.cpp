@@ -195,7 +195,7 @@ TEST_CASE("a topology for world 2 started with one rank names both sizes") {
 }
 
 int main(int argc, char** argv) {
-  if (!gpu_check::have_gpu()) return gpu_check::skip("test_nccl_groups");
+  if (!hetgrid::nccl::gpu_available()) return gpu_check::skip("test_nccl_groups");
   nc::bootstrap b(nc::bootstrap_options{.verbose = true});
   boot = &b;
   std::printf("test_nccl_groups: NCCL %s (built against %d)\n", nc::version_string().c_str(),

@@ -180,14 +180,14 @@ int exit_stuck(bool hold) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "exit_stuck" || mode == "exit_idle") {
-    if (!gpu_check::have_gpu()) return gpu_check::skip("watchdog_cases");
+    if (!hetgrid::nccl::gpu_available()) return gpu_check::skip("watchdog_cases");
     return exit_stuck(mode == "exit_stuck");
   }
   if (mode != "stall" && mode != "shutdown") {
     std::fprintf(stderr, "usage: watchdog_cases stall TIMEOUT [ABORT_GUARD] | shutdown\n");
     return 2;
   }
-  if (!gpu_check::have_gpu()) return gpu_check::skip("watchdog_cases");
+  if (!hetgrid::nccl::gpu_available()) return gpu_check::skip("watchdog_cases");
   nc::bootstrap boot;
   if (boot.rank() == 0) std::printf("watchdog_cases: NCCL %s, world %d\n", nc::version_string().c_str(), boot.size());
   if (boot.size() > 2) {

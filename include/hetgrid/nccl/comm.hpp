@@ -29,6 +29,13 @@ inline int version() {
   return v;
 }
 
+// Whether this process has a GPU to use. Without one, cudaGetDeviceCount returns an error rather
+// than 0: both mean none. A program asks before its bootstrap, to skip or to say so.
+inline bool gpu_available() {
+  int devices = 0;
+  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
+}
+
 // "2.28.3" from NCCL's version code.
 inline std::string version_string() {
   const int v = version();
