@@ -27,11 +27,6 @@ inline const char* source_text(class_source s) {
   return "?";
 }
 
-// "1 class", "2 classes".
-inline std::string counted(long long n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 }  // namespace detail
 
 // @pre the layout passed its checks

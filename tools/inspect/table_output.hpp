@@ -6,7 +6,7 @@
 
 #include <hetgrid/hetgrid.hpp>
 #include <hetgrid/runtime_topology.hpp>
-#include <cstring>
+#include <algorithm>
 #include <iomanip>
 #include <optional>
 #include <ostream>
@@ -63,20 +63,30 @@ inline std::string stage_text(const grid& g, int rank) {
   return "middle" + where;
 }
 
+// "1 module", "2 modules".
+inline std::string counted(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 inline void print_module_table(std::ostream& out, std::span<const grid> grids) {
+  // A column is as wide as its name, and at least 7.
+  constexpr std::string_view columns[] = {"ranks", "tp",      "gtp_remat",      "cp",
+                                          "pp",    "dp",      "ep",             "expt_tp",
+                                          "expt_gtp_remat",   "expt_dp"};
+  const auto width = [](std::string_view column) {
+    return std::max<int>(7, static_cast<int>(column.size()));
+  };
   out << std::left << std::setw(20) << "module" << std::setw(14) << "span" << std::right;
-  for (const char* column : {"ranks", "tp", "gtp_remat", "cp", "pp", "dp", "ep", "expt_tp",
-                             "expt_gtp_remat", "expt_dp"})
-    out << " " << std::setw(std::max<int>(7, static_cast<int>(std::strlen(column)))) << column;
+  for (std::string_view column : columns) out << " " << std::setw(width(column)) << column;
   out << "\n";
   for (const grid& g : grids) {
     out << std::left << std::setw(20) << ::hetgrid::inspect::clean_text::printable(g.name())
         << std::setw(14) << span_text(g) << std::right;
-    const int widths[] = {7, 7, 9, 7, 7, 7, 7, 7, 14, 7};
-    int column = 0;
-    for (int value : {g.ranks, g.tp, g.gtp_remat, g.cp, g.pp, g.dp, g.ep, g.expt_tp,
-                      g.expt_gtp_remat, g.expt_dp})
-      out << " " << std::setw(widths[column++]) << value;
+    const int values[] = {g.ranks, g.tp, g.gtp_remat, g.cp,      g.pp,
+                          g.dp,    g.ep, g.expt_tp,   g.expt_gtp_remat, g.expt_dp};
+    static_assert(std::size(values) == std::size(columns));
+    for (std::size_t i = 0; i < std::size(columns); ++i)
+      out << " " << std::setw(width(columns[i])) << values[i];
     out << (g.language ? "  language" : "") << "\n";
   }
 }
@@ -131,8 +141,7 @@ inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
 }
 
 inline void print_header(std::ostream& out, const runtime_topology& layout) {
-  const int n = layout.module_count();
-  out << "world " << layout.world << ", " << n << (n == 1 ? " module" : " modules")
+  out << "world " << layout.world << ", " << counted(layout.module_count(), "module", "modules")
       << ", layout " << to_string(layout.layout) << "\n\n";
 }
 
