@@ -8,6 +8,7 @@
 #include <hetgrid/hetgrid.hpp>
 #include <map>
 #include <numeric>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -250,4 +251,10 @@ TEST_CASE("divisibility at run time") {
   CHECK(hg::bridge_divisible(make_grid(1, 1, 1, 6, 0, false), make_grid(1, 1, 1, 3, 6, true)));
   CHECK(!hg::bridge_divisible(make_grid(1, 1, 1, 2, 0, false), make_grid(1, 1, 1, 3, 2, true)));
   CHECK(!hg::bridge_divisible(make_grid(2, 1, 1, 4, 0, false), make_grid(1, 1, 2, 3, 8, true)));
+  // check_bridge names the broken rule in the words the compile-time check shows.
+  const hg::bridge_error broken =
+      hg::check_bridge(make_grid(1, 1, 1, 2, 0, false), make_grid(1, 1, 1, 3, 2, true));
+  CHECK(broken.kind == hg::error_kind::bridge);
+  CHECK(std::string(broken.words) == HETGRID_RULE_BRIDGE_DIVISIBLE);
+  CHECK(!hg::check_bridge(make_grid(1, 1, 1, 6, 0, false), make_grid(1, 1, 1, 3, 6, true)));
 }

@@ -196,10 +196,8 @@ class bridge {
   leader_set sources_, destinations_;
 };
 
-// The run-time form of the bridge rules (detail/rules.hpp), for grids read from a command line.
-constexpr bool bridge_divisible(const grid& source, const grid& destination) {
-  return detail::leader_counts_divide(source.dp, destination.dp);
-}
+// The run-time form of the bridge rules (detail/rules.hpp), for grids read from a command line:
+// the first broken rule with its words.
 struct bridge_error {
   error_kind kind = error_kind::none;
   const char* words = "none";
@@ -211,6 +209,9 @@ constexpr bridge_error check_bridge(const grid& source, const grid& destination)
   HETGRID_BRIDGE_RULES(HETGRID_CHECK_BRIDGE_RULE)
 #undef HETGRID_CHECK_BRIDGE_RULE
   return {};
+}
+constexpr bool bridge_divisible(const grid& source, const grid& destination) {
+  return !check_bridge(source, destination);
 }
 
 namespace detail {
