@@ -88,16 +88,11 @@ class bootstrap {
                         options.timeout_s);
     control_ = owned_comm(comm);
     if (options.blocking_world) {
+      // The split follows the parent's (non-blocking) mode: polled with the same deadline.
       ncclConfig_t twin_config = detail::make_config(comm_settings{.blocking = true}, "hetgrid:world");
-      ncclComm_t twin = nullptr;
-      detail::check(ncclCommSplit(comm, 0, world_.rank(), &twin, &twin_config),
-                    "ncclCommSplit(world, blocking)");
-      // The split follows the parent's (non-blocking) mode: poll it with the same deadline.
-      detail::await_ready(comm, detail::deadline_after(options.timeout_s),
-                          "world (blocking twin)", options.timeout_s, false);
-      if (twin == nullptr)
-        throw error(ncclInternalError, "nccl: ncclCommSplit(world, blocking) gave no communicator");
-      nccl_world_ = owned_comm(twin);
+      nccl_world_ = detail::split_bounded(comm, 0, world_.rank(), twin_config,
+                                          detail::deadline_after(options.timeout_s),
+                                          options.timeout_s, "the world's blocking twin");
     }
     world_init_s_ = std::chrono::duration<double>(detail::clock::now() - t0).count();
     if (options.verbose)

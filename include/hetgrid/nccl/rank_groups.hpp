@@ -123,23 +123,12 @@ class backend {
     const std::string what = slot ? slot->name : "a split round";
     ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
                                               slot ? slot->name.c_str() : "hetgrid:none");
-    ncclComm_t child = nullptr;
-    detail::check(ncclCommSplit(parent_, color < 0 ? NCCL_SPLIT_NOCOLOR : color, key, &child,
-                                &config),
-                  "ncclCommSplit(" + what + ")");
-    // A non-blocking split may fill in the child only as the parent's part completes.
-    detail::await_ready(parent_, deadline_, "world (splitting " + what + ")", timeout_s_,
-                        false);  // the world communicator is the bootstrap's
-    detail::await_ready(child, deadline_, what, timeout_s_);
-    if (color >= 0 && child == nullptr)
-      throw error(ncclInternalError, "nccl: ncclCommSplit(" + what + ") gave no communicator");
-    if (!slot) {  // cannot happen with a consistent plan; never leak it
-      owned_comm stray(child);
-      return nullptr;
-    }
-    slot->owned = owned_comm(child);
-    slot->comm = child;
-    slot->watch.set_comm(child);
+    owned_comm child =
+        detail::split_bounded(parent_, color, key, config, deadline_, timeout_s_, what);
+    if (!slot) return nullptr;  // no class this round (NOCOLOR): no child, or one freed here
+    slot->comm = child.get();
+    slot->owned = std::move(child);
+    slot->watch.set_comm(slot->comm);
     return slot;
   }
   handle self(const class_request& request) {
