@@ -14,6 +14,7 @@
 #include <set>
 #include <spec_layouts.hpp>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 namespace hg = hetgrid;
@@ -202,6 +203,49 @@ TEST_CASE("a copy's named members are its own") {
   CHECK(copy[hg::group_kind::tp].group == hg::rank_group::single(99));
   CHECK(groups.language()->tp.group == hg::rank_group(4, 1, {2, 1, 1, 1, 1}, {1, 1, 1, 1, 1}));
 }
+// Issue 20, row 1: `groups = rank_groups<T>(world)` used to leave g.tp and the other named
+// members bound to the temporary's freed array (a use-after-free on every rank).
+TEST_CASE("assignment: the named members are the assigned-to object's, holding the new groups") {
+  std::vector<split_call> calls5, calls6, calls7;
+  recorded_groups<seed> groups(recording_backend(8, 5, &calls5));
+  const auto check_named = [](const recorded_groups<seed>& g, int rank) {
+    const auto& lm = *g.language();
+    CHECK(&lm.tp == &lm[hg::group_kind::tp]);
+    CHECK(&lm.expt_dp == &lm[hg::group_kind::expt_dp]);
+    CHECK(lm.tp.group == seed::grids[1].group_of(hg::group_kind::tp, rank));
+    CHECK(lm.pp.group == seed::grids[1].group_of(hg::group_kind::pp, rank));
+    CHECK(lm.tp.handle != nullptr);
+  };
+  groups = recorded_groups<seed>(recording_backend(8, 6, &calls6));  // move assignment
+  check_named(groups, 6);
+  const recorded_groups<seed> other(recording_backend(8, 7, &calls7));
+  groups = other;  // copy assignment
+  check_named(groups, 7);
+  check_named(other, 7);
+  CHECK(&groups.language()->tp != &other.language()->tp);
+  recorded_groups<seed> moved(std::move(groups));
+  check_named(moved, 7);
+}
+
+// A backend whose handles own their communicators (as NCCL's do): its executor moves but does
+// not copy, at compile time.
+struct owning_backend : recording_backend {
+  using handle = std::unique_ptr<record>;
+  using recording_backend::recording_backend;
+  handle split(const hg::class_request* r, int color, int key) {
+    auto shared = recording_backend::split(r, color, key);
+    return shared ? std::make_unique<record>(*shared) : nullptr;
+  }
+  handle self(const hg::class_request& r) { return std::make_unique<record>(*recording_backend::self(r)); }
+  handle world(const hg::class_request& r) { return std::make_unique<record>(*recording_backend::world(r)); }
+  communicator group(handle& h, const hg::rank_group& g) { return {std::make_shared<record>(*h), g}; }
+};
+static_assert(hg::split_backend<owning_backend>);
+using owning_groups = hg::plan_executor<owning_backend, hg::plan_of<seed>, seed>;
+static_assert(std::is_move_constructible_v<owning_groups> && std::is_move_assignable_v<owning_groups>);
+static_assert(!std::is_copy_constructible_v<owning_groups> && !std::is_copy_assignable_v<owning_groups>);
+static_assert(std::is_copy_assignable_v<recorded_groups<seed>>);
+
 TEST_CASE("the world size is checked before any split") {
   std::vector<split_call> calls;
   CHECK_THROWS_AS(recorded_groups<seed>(recording_backend(6, 0, &calls)), hg::topology_error);

@@ -33,7 +33,8 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs"
 # (tests/mpi/lsan_openmpi.supp), never a frame of hetgrid's.
 san_build=${HETGRID_SANITIZE_BUILD_DIR:-build-sanitize}
 san_flags="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-san_tests='^(test_grid|test_split_plan|test_bridge|test_check_layout|test_golden_types|'
+san_tests='^(test_grid|test_split_plan|test_executor|test_bridge|test_check_layout|'
+san_tests+='test_golden_types|'
 san_tests+='test_properties|test_golden_inspect|test_inspect_cli|test_svg_output|'
 san_tests+='test_inspect_hostile|fuzz_inspect)$'
 san_mpi_tests='^(mpi_groups_np8|mpi_groups_np16|mpi_groups_np3)$'

@@ -98,6 +98,32 @@ class plan_executor {
     collect();
   }
 
+  // Moving keeps every communicator where it is (handles own them on the heap or share them),
+  // so a moved-to object's groups stay valid. Assigning releases this object's groups, then its
+  // handles, then its backend, in the order its destructor would: a handle may still need the
+  // backend that made it (NCCL's watchdog).
+  plan_executor(plan_executor&&) = default;
+  plan_executor(const plan_executor&)
+    requires std::copy_constructible<Backend> && std::copy_constructible<handle>
+  = default;  // none where a handle cannot be copied (NCCL's own its communicators)
+  plan_executor& operator=(plan_executor&& other) noexcept {
+    if (this == &other) return *this;
+    groups_ = {};
+    handles_.clear();
+    backend_ = std::move(other.backend_);
+    rank_ = other.rank_;
+    handles_ = std::move(other.handles_);
+    groups_ = std::move(other.groups_);
+    return *this;
+  }
+  plan_executor& operator=(const plan_executor& other)
+    requires std::copy_constructible<Backend> && std::copy_constructible<handle>
+  {
+    if (this != &other) *this = plan_executor(other);
+    return *this;
+  }
+  ~plan_executor() = default;
+
   const multi_module_groups<communicator, module_count>& modules() const { return groups_; }
   const process_groups<communicator>* language() const { return groups_.language(); }
   const process_groups<communicator>* module(std::string_view name) const {

@@ -11,6 +11,7 @@
 #include <boost/mpi/environment.hpp>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <hetgrid/mpi.hpp>
 #include <set>
 #include <stdexcept>
@@ -111,6 +112,28 @@ TEST_CASE("seed layout: membership, counts, embedding groups") {
   }
   // Only the three distinct rank-set shapes that need peers cost a split.
   CHECK(groups.split_calls() == 3);
+}
+
+// Issue 20, row 1: rebuilding the groups by assignment crashed every rank (the named members
+// stayed bound to the temporary's freed array). The sanitizer suite runs this case too.
+TEST_CASE("assigned groups communicate through their named members") {
+  if (!at_world(8)) return;
+  comm_counters::reset();
+  {
+    hg::mpi::rank_groups<layouts::seed> groups(world());
+    groups = hg::mpi::rank_groups<layouts::seed>(world());
+    const auto* collection = world().rank() >= 4 ? groups.language() : groups.module("images");
+    REQUIRE(collection != nullptr);
+    const int sum = boost::mpi::all_reduce(collection->tp, world().rank(), std::plus<int>());
+    const hg::rank_group tp = layouts::seed::grids[world().rank() >= 4 ? 1 : 0].group_of(
+        hg::group_kind::tp, world().rank());
+    CHECK(sum == tp.front() + tp.back());
+    const hg::mpi::rank_groups<layouts::seed> copy = groups;
+    groups = copy;
+    CHECK(boost::mpi::all_reduce(collection->tp, 1, std::plus<int>()) == 2);
+    check_membership(groups);
+  }
+  CHECK(comm_counters::freed == comm_counters::created);
 }
 
 TEST_CASE("a program's own kind gets communicators like the built-in ones") {

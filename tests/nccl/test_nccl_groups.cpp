@@ -10,6 +10,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include "gpu_check.hpp"
 #include "nccl_counters.hpp"
@@ -181,6 +182,24 @@ TEST_CASE("every communicator made is released exactly once") {
     CHECK(nccl_counters::released == 0);
   }
   CHECK(nccl_counters::released == 3);
+}
+
+// Issue 20, row 1: assignment moves the groups, each communicator released once; a copy, which
+// would release them twice, does not compile.
+static_assert(!std::is_copy_constructible_v<nc::rank_groups<solo>> &&
+              !std::is_copy_assignable_v<nc::rank_groups<solo>>);
+TEST_CASE("move assignment: named members on the new groups, each communicator released once") {
+  nccl_counters::reset();
+  {
+    nc::rank_groups<solo, latency_pp, no_reuse> groups(*boot);
+    groups = nc::rank_groups<solo, latency_pp, no_reuse>(*boot);
+    CHECK(nccl_counters::released == 2);  // the first object's two communicators
+    check_groups<decltype(groups), solo>(groups);
+    CHECK(groups.language()->pp.settings().max_ctas == 2);
+    CHECK(&groups.language()->tp == &(*groups.language())[hg::group_kind::tp]);
+  }
+  CHECK(nccl_counters::made == 4);
+  CHECK(nccl_counters::released == 4);
 }
 
 TEST_CASE("a topology for world 2 started with one rank names both sizes") {
