@@ -227,6 +227,30 @@ TEST_CASE("assignment: the named members are the assigned-to object's, holding t
   check_named(moved, 7);
 }
 
+// Issue 19, item 3: one line of HETGRID_BUILTIN_KINDS gives the row, group_kind::NAME and g.NAME,
+// and they agree; the aliases name their kinds everywhere.
+TEST_CASE("each line of the kind table: its row, its name and its member agree") {
+  std::vector<split_call> calls;
+  const recorded_groups<seed> groups(recording_backend(8, 4, &calls));
+  const auto& lm = *groups.language();
+  int line = 0;
+#define CHECK_KIND_LINE(name, ...)                                    \
+  CHECK(hg::group_kind::name.name_view() == #name);                   \
+  CHECK(hg::builtin_kinds[line] == hg::group_kind::name);             \
+  CHECK(&lm.name == &lm[hg::group_kind::name]);                       \
+  CHECK(lm.name.group == seed::grids[1].group_of(hg::group_kind::name, 4)); \
+  ++line;
+  HETGRID_BUILTIN_KINDS(CHECK_KIND_LINE)
+#undef CHECK_KIND_LINE
+  CHECK(line == hg::group_kind_count);
+  CHECK(&lm.intra_dp_cp() == &lm.dp_cp);
+  CHECK(&lm.intra_expt_dp() == &lm.expt_dp);
+  CHECK(hg::group_kind_from_string("intra_expt_dp") == hg::group_kind::expt_dp);
+  CHECK(hg::group_kind::intra_dp_cp == hg::group_kind::dp_cp);
+  CHECK(hg::extra_kind_problem(hg::builtin_slots, hg::make_kind("intra_dp_cp", {"dp"})) !=
+        nullptr);
+}
+
 // A backend whose handles own their communicators (as NCCL's do): its executor moves but does
 // not copy, at compile time.
 struct owning_backend : recording_backend {

@@ -2,10 +2,10 @@
 // set of that view's dims it spans (docs/CONTRACT.md section 2). Enumeration, split plan,
 // communicators and every output follow from the rows; nothing depends on where a row sits.
 //
-// Adding a built-in kind is one row in builtin_kind_rows (and, for the names group_kind::NAME
-// and g.NAME, one line in builtin_kind_names and one in process_groups). A program adds kinds of
-// its own with make_kind() and topology<...>::with_kinds<...> (topology.hpp), without editing
-// hetgrid.
+// Adding a built-in kind is one line in HETGRID_BUILTIN_KINDS: it yields the row in
+// builtin_kinds, the name group_kind::NAME and the member g.NAME of process_groups. A program adds
+// kinds of its own with make_kind() and topology<...>::with_kinds<...> (topology.hpp), without
+// editing hetgrid.
 #pragma once
 
 #include <array>
@@ -112,64 +112,46 @@ constexpr kind_row make_kind(std::string_view name, std::initializer_list<std::s
   return detail::kind_of(name, read_dims(std::span(dims.begin(), dims.size())));
 }
 
-// The reference's twenty kinds, in its ProcessGroupCollection names (docs/CONTRACT.md section 2).
-inline constexpr auto builtin_kind_rows = std::to_array<kind_row>({
-    make_kind("tp", view::base, {"tp"}),
-    make_kind("gtp_remat", view::base, {"gtp_remat"}),
-    make_kind("cp", view::base, {"cp"}),
-    make_kind("pp", view::base, {"pp"}),
-    make_kind("dp", view::base, {"dp"}),
-    make_kind("dp_cp", view::base, {"dp", "cp"}),
-    make_kind("dp_cp_gtp_remat", view::base, {"gtp_remat", "dp", "cp"}),
-    make_kind("tp_cp", view::base, {"tp", "cp"}),
-    make_kind("tp_dp", view::base, {"tp", "gtp_remat", "dp"}),
-    make_kind("tp_dp_cp", view::base, {"tp", "gtp_remat", "dp", "cp"}),
-    make_kind("mp", view::base, {"tp", "gtp_remat", "pp"}),
-    make_kind("intra_dist_opt", view::base, {"tp", "gtp_remat", "cp", "dp", "pp"}),
-    make_kind("ep", view::expert, {"ep"}),
-    make_kind("expt_tp", view::expert, {"expt_tp"}),
-    make_kind("expt_gtp_remat", view::expert, {"expt_gtp_remat"}),
-    make_kind("expt_dp", view::expert, {"expt_dp"}),
-    make_kind("expt_dp_gtp_remat", view::expert, {"expt_gtp_remat", "expt_dp"}),
-    make_kind("tp_ep", view::expert, {"expt_tp", "ep"}),
-    make_kind("tp_ep_pp", view::expert, {"expt_tp", "ep", "pp"}),
-    make_kind("tp_ep_pp_with_egtp_remat", view::expert, {"expt_tp", "ep", "expt_gtp_remat", "pp"}),
-});
+// The reference's twenty kinds, in its ProcessGroupCollection names (docs/CONTRACT.md section
+// 2): X(NAME, VIEW, DIMS...), one line a kind. Each line is read three times: the row of
+// builtin_kinds, group_kind::NAME, and process_groups' member g.NAME.
+#define HETGRID_BUILTIN_KINDS(X)                                      \
+  X(tp, base, "tp")                                                   \
+  X(gtp_remat, base, "gtp_remat")                                     \
+  X(cp, base, "cp")                                                   \
+  X(pp, base, "pp")                                                   \
+  X(dp, base, "dp")                                                   \
+  X(dp_cp, base, "dp", "cp")                                          \
+  X(dp_cp_gtp_remat, base, "gtp_remat", "dp", "cp")                   \
+  X(tp_cp, base, "tp", "cp")                                          \
+  X(tp_dp, base, "tp", "gtp_remat", "dp")                             \
+  X(tp_dp_cp, base, "tp", "gtp_remat", "dp", "cp")                    \
+  X(mp, base, "tp", "gtp_remat", "pp")                                \
+  X(intra_dist_opt, base, "tp", "gtp_remat", "cp", "dp", "pp")        \
+  X(ep, expert, "ep")                                                 \
+  X(expt_tp, expert, "expt_tp")                                       \
+  X(expt_gtp_remat, expert, "expt_gtp_remat")                         \
+  X(expt_dp, expert, "expt_dp")                                       \
+  X(expt_dp_gtp_remat, expert, "expt_gtp_remat", "expt_dp")           \
+  X(tp_ep, expert, "expt_tp", "ep")                                   \
+  X(tp_ep_pp, expert, "expt_tp", "ep", "pp")                          \
+  X(tp_ep_pp_with_egtp_remat, expert, "expt_tp", "ep", "expt_gtp_remat", "pp")
 
-namespace detail {
-// A built-in row by name; a name that is no row is not a constant expression.
-constexpr kind_row builtin(std::string_view name) {
-  for (const kind_row& kind : builtin_kind_rows)
-    if (kind.name_view() == name) return kind;
-  kind_error_bad_name();
-  return {};
-}
-}  // namespace detail
+// Megatron-LM's other names for two of them: X(ALIAS, KIND). Each is group_kind::ALIAS,
+// g.ALIAS() and a name that group_kind_from_string reads and a program's own kind may not take.
+#define HETGRID_KIND_ALIASES(X) \
+  X(intra_dp_cp, dp_cp)         \
+  X(intra_expt_dp, expt_dp)
 
-// The built-in kinds by name, one line each: group_kind::tp, ...
+// The built-in kinds by name: group_kind::tp, ..., and the aliases.
 struct builtin_kind_names {
-  static constexpr kind_row tp = detail::builtin("tp");
-  static constexpr kind_row gtp_remat = detail::builtin("gtp_remat");
-  static constexpr kind_row cp = detail::builtin("cp");
-  static constexpr kind_row pp = detail::builtin("pp");
-  static constexpr kind_row dp = detail::builtin("dp");
-  static constexpr kind_row dp_cp = detail::builtin("dp_cp");
-  static constexpr kind_row dp_cp_gtp_remat = detail::builtin("dp_cp_gtp_remat");
-  static constexpr kind_row tp_cp = detail::builtin("tp_cp");
-  static constexpr kind_row tp_dp = detail::builtin("tp_dp");
-  static constexpr kind_row tp_dp_cp = detail::builtin("tp_dp_cp");
-  static constexpr kind_row mp = detail::builtin("mp");
-  static constexpr kind_row intra_dist_opt = detail::builtin("intra_dist_opt");
-  static constexpr kind_row ep = detail::builtin("ep");
-  static constexpr kind_row expt_tp = detail::builtin("expt_tp");
-  static constexpr kind_row expt_gtp_remat = detail::builtin("expt_gtp_remat");
-  static constexpr kind_row expt_dp = detail::builtin("expt_dp");
-  static constexpr kind_row expt_dp_gtp_remat = detail::builtin("expt_dp_gtp_remat");
-  static constexpr kind_row tp_ep = detail::builtin("tp_ep");
-  static constexpr kind_row tp_ep_pp = detail::builtin("tp_ep_pp");
-  static constexpr kind_row tp_ep_pp_with_egtp_remat = detail::builtin("tp_ep_pp_with_egtp_remat");
-  static constexpr kind_row intra_dp_cp = dp_cp;      // Megatron-LM's aliases
-  static constexpr kind_row intra_expt_dp = expt_dp;
+#define HETGRID_KIND_NAME(name, in_view, ...) \
+  static constexpr kind_row name = make_kind(#name, view::in_view, {__VA_ARGS__});
+  HETGRID_BUILTIN_KINDS(HETGRID_KIND_NAME)
+#undef HETGRID_KIND_NAME
+#define HETGRID_KIND_ALIAS_NAME(alias, kind) static constexpr kind_row alias = kind;
+  HETGRID_KIND_ALIASES(HETGRID_KIND_ALIAS_NAME)
+#undef HETGRID_KIND_ALIAS_NAME
 };
 
 // A group kind: a row, with the built-in kinds reachable by name (group_kind::tp). Still a
@@ -177,20 +159,32 @@ struct builtin_kind_names {
 struct group_kind : kind_row, builtin_kind_names {
   constexpr group_kind() = default;
   constexpr group_kind(const kind_row& row) : kind_row(row) {}  // NOLINT: a row is a kind
-  friend constexpr bool operator==(const group_kind& a, const group_kind& b) {
-    return static_cast<const kind_row&>(a) == static_cast<const kind_row&>(b);
-  }
+  // Compared as rows (kind_row's ==), so that a kind and group_kind::NAME compare without an
+  // ambiguity.
 };
 
-template <std::size_t... I>
-constexpr std::array<group_kind, sizeof...(I)> kinds_of_rows(std::index_sequence<I...>) {
-  return {group_kind(builtin_kind_rows[I])...};
-}
-inline constexpr std::array<group_kind, builtin_kind_rows.size()> builtin_kinds =
-    kinds_of_rows(std::make_index_sequence<builtin_kind_rows.size()>{});
-
+// The twenty kinds in the table's order: a built-in kind's slot is its place here.
+inline constexpr auto builtin_kinds = std::to_array<group_kind>({
+#define HETGRID_KIND_ENTRY(name, ...) group_kind::name,
+    HETGRID_BUILTIN_KINDS(HETGRID_KIND_ENTRY)
+#undef HETGRID_KIND_ENTRY
+});
 inline constexpr int group_kind_count = static_cast<int>(builtin_kinds.size());
+
+// Older spellings of the same table, kept so that programs written against them compile.
 inline constexpr const std::array<group_kind, group_kind_count>& all_group_kinds = builtin_kinds;
+inline constexpr const std::array<group_kind, group_kind_count>& builtin_kind_rows = builtin_kinds;
+
+// An alias and the kind it names.
+struct kind_alias {
+  std::string_view alias;
+  group_kind kind;
+};
+inline constexpr auto kind_aliases = std::to_array<kind_alias>({
+#define HETGRID_KIND_ALIAS_ENTRY(alias, kind) kind_alias{#alias, group_kind::kind},
+    HETGRID_KIND_ALIASES(HETGRID_KIND_ALIAS_ENTRY)
+#undef HETGRID_KIND_ALIAS_ENTRY
+});
 
 // The position of a kind in a table of kinds, or -1.
 template <std::size_t N>
@@ -208,8 +202,8 @@ constexpr dim_mask dims_of(const group_kind& kind) { return kind.dims; }
 constexpr std::optional<group_kind> group_kind_from_string(std::string_view name) {
   for (const group_kind& kind : builtin_kinds)
     if (kind.name_view() == name) return kind;
-  if (name == "intra_dp_cp") return group_kind::dp_cp;
-  if (name == "intra_expt_dp") return group_kind::expt_dp;
+  for (const kind_alias& a : kind_aliases)
+    if (a.alias == name) return a.kind;
   return std::nullopt;
 }
 
@@ -248,8 +242,8 @@ constexpr const char* extra_kind_problem(std::span<const group_kind> slots,
                                          const group_kind& kind) {
   if (kind.name[0] == '\0') return "a kind needs a name";
   if (kind.dims == 0 || kind.dims >> view_dim_count) return "a kind needs dims of its view";
-  if (kind.name_view() == "intra_dp_cp" || kind.name_view() == "intra_expt_dp")
-    return "a kind may not take an alias's name";
+  for (const kind_alias& a : kind_aliases)
+    if (a.alias == kind.name_view()) return "a kind may not take an alias's name";
   for (const group_kind& s : slots)
     if (s.name_view() == kind.name_view()) return "kind names must be distinct";
   return nullptr;

@@ -60,8 +60,11 @@ class process_groups {
   }
   std::span<const group_kind> slots() const { return slots_; }
 
-  const Comm& intra_dp_cp() const { return dp_cp; }
-  const Comm& intra_expt_dp() const { return expt_dp; }
+  // Megatron-LM's aliases: g.intra_dp_cp() is g.dp_cp.
+#define HETGRID_KIND_ALIAS_MEMBER(alias, kind) \
+  const Comm& alias() const { return kind; }
+  HETGRID_KIND_ALIASES(HETGRID_KIND_ALIAS_MEMBER)
+#undef HETGRID_KIND_ALIAS_MEMBER
 
   std::optional<Comm> embd, pos_embd;  // the language module's, on the ranks that hold them
 
@@ -89,28 +92,11 @@ class process_groups {
   }
 
  public:
-  // The built-in kinds as members, one line each (default member initializers, so that every
-  // constructor binds them to this object's array).
-  Comm& tp = builtin(group_kind::tp);
-  Comm& gtp_remat = builtin(group_kind::gtp_remat);
-  Comm& cp = builtin(group_kind::cp);
-  Comm& pp = builtin(group_kind::pp);
-  Comm& dp = builtin(group_kind::dp);
-  Comm& dp_cp = builtin(group_kind::dp_cp);
-  Comm& dp_cp_gtp_remat = builtin(group_kind::dp_cp_gtp_remat);
-  Comm& tp_cp = builtin(group_kind::tp_cp);
-  Comm& tp_dp = builtin(group_kind::tp_dp);
-  Comm& tp_dp_cp = builtin(group_kind::tp_dp_cp);
-  Comm& mp = builtin(group_kind::mp);
-  Comm& intra_dist_opt = builtin(group_kind::intra_dist_opt);
-  Comm& ep = builtin(group_kind::ep);
-  Comm& expt_tp = builtin(group_kind::expt_tp);
-  Comm& expt_gtp_remat = builtin(group_kind::expt_gtp_remat);
-  Comm& expt_dp = builtin(group_kind::expt_dp);
-  Comm& expt_dp_gtp_remat = builtin(group_kind::expt_dp_gtp_remat);
-  Comm& tp_ep = builtin(group_kind::tp_ep);
-  Comm& tp_ep_pp = builtin(group_kind::tp_ep_pp);
-  Comm& tp_ep_pp_with_egtp_remat = builtin(group_kind::tp_ep_pp_with_egtp_remat);
+  // The built-in kinds as members, from group_kind.hpp's table (default member initializers, so
+  // that every constructor binds them to this object's array).
+#define HETGRID_KIND_MEMBER(name, ...) Comm& name = builtin(group_kind::name);
+  HETGRID_BUILTIN_KINDS(HETGRID_KIND_MEMBER)
+#undef HETGRID_KIND_MEMBER
 };
 
 // Every module of the topology, present only where it holds this rank.
