@@ -2,6 +2,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <type_traits>
+
 #include <hetgrid/hetgrid.hpp>
 #include <vector>
 
@@ -128,3 +130,35 @@ static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, tp
 static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, pp_named_tp>());
 static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, ep_pp_mine,
                                            hg::group_kind(hg::embd_kind)>());
+
+// Issue 20, row 5: with_kinds composes, chained directly or through a helper, and keeps every kind.
+namespace {
+template <class T, hg::group_kind K>
+using add_kind = typename T::template with_kinds<K>;
+using seed_layout = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4,
+                                  .language = true}>>;
+using through_helper = add_kind<add_kind<seed_layout, tp_pp_mine>, ep_pp_mine>;
+using chained = seed_layout::with_kinds<tp_pp_mine>::with_kinds<ep_pp_mine>;
+using at_once = seed_layout::with_kinds<tp_pp_mine, ep_pp_mine>;
+}  // namespace
+static_assert(through_helper::slot_count == hg::slot_count + 2);
+static_assert(through_helper::description.slot_of(tp_pp_mine) == hg::slot_count);
+static_assert(through_helper::description.slot_of(ep_pp_mine) == hg::slot_count + 1);
+static_assert(std::is_same_v<chained, at_once> && std::is_same_v<through_helper, at_once>);
+
+// Issue 20, row 6: a rank outside the module is an error, not a made-up group.
+TEST_CASE("group_of, index_in_group and coords refuse a rank outside the module") {
+  using language = hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2,
+                                                 .pp = 2, .offset = 4, .language = true}>;
+  volatile int outside = 1;  // a run-time value: the check that throws, not the constant one
+  CHECK_THROWS_WITH_AS(language::group_of(group_kind::pp, outside),
+                       "hetgrid: rank 1 is not in module 'language' [4, 8)", std::out_of_range);
+  CHECK_THROWS_AS(language::index_in_group(group_kind::tp, outside + 7), std::out_of_range);
+  CHECK_THROWS_AS(language::coords(outside), std::out_of_range);
+  CHECK(language::group_of(group_kind::pp, outside + 4) == seed_layout::grids[1].group_of(group_kind::pp, 5));
+  // Slots keep answering "none" for such a rank, as the executor and the tools expect.
+  CHECK_FALSE(seed_layout::grids[1].slot_group(group_kind::tp, outside).has_value());
+  CHECK_FALSE(seed_layout::grids[1].embd_group(outside).has_value());
+}

@@ -6,6 +6,8 @@
 
 #include <array>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "hetgrid/detail/index_iterator.hpp"
@@ -24,6 +26,17 @@ struct rank_coords {
 };
 
 class grid;
+
+namespace detail {
+// Not constexpr on purpose: asked of a rank outside the module in a constant expression, the
+// build stops naming this function; at run time it throws, naming the module and its span.
+[[noreturn]] inline void rank_outside_module(std::string_view module, int rank, int offset,
+                                             int ranks) {
+  throw std::out_of_range("hetgrid: rank " + std::to_string(rank) + " is not in module '" +
+                          std::string(module) + "' [" + std::to_string(offset) + ", " +
+                          std::to_string(static_cast<long long>(offset) + ranks) + ")");
+}
+}  // namespace detail
 
 // The groups of one kind of one module, in the contract's order (ascending smallest member),
 // computed on demand.
@@ -88,8 +101,10 @@ class grid {
     return rank >= offset && static_cast<long long>(rank) < static_cast<long long>(offset) + ranks;
   }
 
-  // @pre contains(rank)
+  // A rank outside the module is a compile-time error in a constant expression and throws
+  // std::out_of_range at run time (detail::rank_outside_module), here and in group_of.
   constexpr rank_coords coords(int rank) const {
+    if (!contains(rank)) detail::rank_outside_module(name(), rank, offset, ranks);
     const dims_array b = local_coords(view::base, rank - offset);
     const dims_array e = local_coords(view::expert, rank - offset);
     return {b[0], b[1], b[2], b[3], b[4], e[0], e[1], e[2], e[3]};
@@ -107,8 +122,9 @@ class grid {
   constexpr int group_count(const group_kind& kind) const { return ranks / group_size(kind); }
 
   // The group of `kind` that holds `rank`; rank's position in it is .index_of(rank).
-  // @pre contains(rank)
+  // A rank outside the module: as coords().
   constexpr rank_group group_of(const group_kind& kind, int rank) const {
+    if (!contains(rank)) detail::rank_outside_module(name(), rank, offset, ranks);
     const dims_array c = local_coords(kind.in_view, rank - offset);
     const dims_array st = strides(kind.in_view);
     int first = offset;

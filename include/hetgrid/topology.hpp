@@ -44,6 +44,9 @@ constexpr bool extra_kinds_fit() {
   return true;
 }
 
+template <class Base, group_kind... Extra>
+struct with_own_kinds;
+
 }  // namespace detail
 
 template <int World, class... Modules>
@@ -79,13 +82,17 @@ struct topology {
   // The same layout with kinds of the program's own, built like the built-in ones:
   //   constexpr auto tp_pp = hg::make_kind("tp_pp", {"tp", "pp"});
   //   using mine = mimo::with_kinds<tp_pp>;   hg::mpi::rank_groups<mine> g(world);  g[tp_pp]
+  // It composes: mine::with_kinds<more> holds tp_pp and more.
   template <group_kind... Extra>
-  struct with_kinds;
+  using with_kinds = detail::with_own_kinds<topology, Extra...>;
 };
 
-template <int World, class... Modules>
-template <group_kind... Extra>
-struct topology<World, Modules...>::with_kinds : topology<World, Modules...> {
+namespace detail {
+
+// A topology and the kinds a program adds to it. Its own with_kinds adds to the kinds already
+// there, so a chain (or a helper applied twice) keeps every kind.
+template <class Base, group_kind... Extra>
+struct with_own_kinds : Base {
   static_assert(sizeof...(Extra) >= 1, "kind: with_kinds needs at least one kind");
   static_assert(detail::extra_kinds_fit<::hetgrid::slot_count, builtin_slots, Extra...>(),
                 "kind: a program's own kind needs a name, dims of its view (at least one), and a "
@@ -94,8 +101,13 @@ struct topology<World, Modules...>::with_kinds : topology<World, Modules...> {
   static constexpr std::array<group_kind, ::hetgrid::slot_count + sizeof...(Extra)> slots =
       make_slots(std::array<group_kind, sizeof...(Extra)>{Extra...});
   static constexpr int slot_count = static_cast<int>(slots.size());
-  static constexpr topology_description<sizeof...(Modules), slots.size()> description{
-      World, topology::grids, slots};
+  static constexpr topology_description<Base::module_count, slots.size()> description{
+      Base::world, Base::grids, slots};
+
+  template <group_kind... More>
+  using with_kinds = with_own_kinds<Base, Extra..., More...>;
 };
+
+}  // namespace detail
 
 }  // namespace hetgrid
