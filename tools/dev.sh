@@ -29,7 +29,7 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs"
 
 [ "${HETGRID_SANITIZE:-1}" = 0 ] && exit 0
 # The sanitizer suite: a chosen subset, so that CI (2 cores, 90 minutes) stays well inside its
-# limit; about 5 minutes on 2 cores. OpenMPI's own exit-time leaks are suppressed by library
+# limit (docs/BUILDING.md gives its time). OpenMPI's own exit-time leaks are suppressed by library
 # (tests/mpi/lsan_openmpi.supp), never a frame of hetgrid's.
 san_build=${HETGRID_SANITIZE_BUILD_DIR:-build-sanitize}
 san_flags="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
@@ -45,7 +45,7 @@ cmake --build "$san_build" -j "$jobs" --target sanitizer_suite  # tests/CMakeLis
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$san_build" --output-on-failure -j "$jobs" \
   -R "$san_tests"
-# Under MPI: slow unwinding, so that the suppressions see OpenMPI's frames (TOOLCHAIN.md); it
+# Under MPI: slow unwinding, so that the suppressions see OpenMPI's frames (docs/BUILDING.md); it
 # makes every allocation slow, so only these tests have it.
 ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 \
   LSAN_OPTIONS=suppressions=$PWD/tests/mpi/lsan_openmpi.supp \

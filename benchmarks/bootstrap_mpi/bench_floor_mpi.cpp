@@ -1,5 +1,5 @@
-// bench_floor_mpi: the floor for bench_bootstrap_mpi. Twelve plain MPI_Comm_split calls, one
-// per group kind for all modules at once, then one all-reduce on each resulting communicator.
+// bench_floor_mpi: the floor for bench_bootstrap_mpi. One plain MPI_Comm_split per built-in
+// group kind (twenty), all modules at once, then one all-reduce on each resulting communicator.
 // Same layouts, same JSON fields. Usage: mpirun -np W bench_floor_mpi [--repeat N]
 #include <mpi.h>
 

@@ -1,5 +1,6 @@
-// The seed-shaped layouts of ANCHORS.md, one per world size: two halves, encoder tp=2 and
-// language tp=2 pp=2, cp / ep / expt_tp 1 written out (as the torch anchor has them).
+// The seed-shaped layouts of BENCHMARKS.md's reference figures, one per world size: two halves,
+// encoder tp=2 and language tp=2 pp=2, cp / ep / expt_tp 1 written out (as the torch reference
+// has them).
 #pragma once
 
 #include <boost/hana/tuple.hpp>

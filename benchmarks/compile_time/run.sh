@@ -7,8 +7,9 @@
 #   include_only  (e) #include <hetgrid/hetgrid.hpp> alone (what of (a) the headers cost)
 # One JSON line per TU, then a summary: added = (a) - (b), world_ratio = (c) / (d).
 # Env: CXX (g++), REPEAT (5), HETGRID_INCLUDE (../../include), EXTRA_FLAGS (e.g. Boost's -I).
-# `run.sh --instructions` also counts the compiler's instructions (valgrind callgrind, about a
-# minute a TU) for the wide TU at 8, 16 and 8192 ranks a module: a figure no load can move.
+# `run.sh --instructions` also counts the compiler's instructions (valgrind callgrind; slow:
+# BENCHMARKS.md, "Compile time", says how slow) for the wide TU at 8, 16 and 8192 ranks a
+# module: a figure no load can move.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cxx=${CXX:-g++}

@@ -1,6 +1,7 @@
 // bench_bootstrap_nccl: for layout `solo` (world 1) or `pair` (world 2), the world communicator's
 // time and memory on their own, then create_s, first_collective_s, groups, communicators and the
-// GPU memory of the groups (docs/CONTRACT.md section 3, ANCHORS.md's method): one JSON line per run.
+// GPU memory of the groups (docs/CONTRACT.md section 3), measured as BENCHMARKS.md's reference
+// figures were: one JSON line per run.
 // Usage: mpirun -np W bench_bootstrap_nccl [--variant NAME]   (NAME: see variants below)
 // Without a GPU it prints one line and exits 77 (CTest: skipped).
 #include <boost/mpi/collectives.hpp>

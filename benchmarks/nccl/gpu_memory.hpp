@@ -1,4 +1,5 @@
-// GPU memory in use on this rank's device, from cudaMemGetInfo (as ANCHORS.md measures it).
+// GPU memory in use on this rank's device, from cudaMemGetInfo (the way BENCHMARKS.md's
+// reference figures measure it).
 #pragma once
 
 #include <cuda_runtime.h>

@@ -270,7 +270,7 @@ class device_math {
 };
 
 // The pipeline's hand-offs go first: the pp group's stream at high priority, with two channels
-// (a latency-bound group; a second communicator with maxCTAs 2 costs about 16 MiB, not 390).
+// (a latency-bound group; few CTAs make its communicator cheap: BENCHMARKS.md, "NCCL on one GPU").
 // The bridge runs over the world, whose stream the backend makes at high priority too.
 inline constexpr hetgrid::nccl::settings_table device_settings =
     hetgrid::nccl::settings_table{}.with(hetgrid::group_kind::pp,

@@ -1,6 +1,6 @@
 // examples/mimo_step/kernels.hpp: the device side of mimo_step's NCCL backend: small CUDA kernels
 // for the toy model (its matrices are at most 32 x 32, so plain kernels, no cuBLAS). Plain
-// pointers and ints only: kernels never see hetgrid types (TOOLCHAIN.md). Every function
+// pointers and ints only: kernels never see hetgrid types (docs/BUILDING.md). Every function
 // enqueues on `stream` and returns at once. Row-major: W is R x C with row r at W + r * C; a
 // batch of B vectors of length L sits at x + b * ldx.
 #pragma once

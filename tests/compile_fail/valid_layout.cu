@@ -11,7 +11,7 @@ using mimo = hg::topology<8, images, language>;
 static_assert(mimo::layout == hg::layout::non_colocated);
 static_assert(language::group_of(hg::group_kind::pp, 5).back() == 7);
 
-// Kernels take the derived integers, never hetgrid types (TOOLCHAIN.md).
+// Kernels take the derived integers, never hetgrid types (docs/BUILDING.md, nvcc).
 __global__ void scale_by_tp(float* data, int n, int tp) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) data[i] *= static_cast<float>(tp);

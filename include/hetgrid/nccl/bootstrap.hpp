@@ -76,7 +76,7 @@ class bootstrap {
 
     const auto t0 = detail::clock::now();
     // With a blocking twin for work, the non-blocking world only ever splits: one channel is
-    // enough (a second communicator with maxCTAs 1 costs about 10 MiB instead of 390 on one H200).
+    // enough, and far cheaper in memory (BENCHMARKS.md, "NCCL on one GPU": maxCTAs).
     ncclConfig_t config = detail::make_config(
         options.blocking_world ? comm_settings{.min_ctas = 1, .max_ctas = 1, .blocking = false}
                                : comm_settings{.blocking = false},

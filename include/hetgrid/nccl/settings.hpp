@@ -19,7 +19,7 @@ struct comm_settings {
   int split_share = -1;        // -1: NCCL's default; 1 shares resources with the parent
   int cga_cluster_size = -1;   // -1: NCCL's default
   // NCCL's blocking mode for the communicator's own calls (the default): grouped send/recv at
-  // full speed (8.3 us instead of 45-50 us on one H200: a non-blocking ncclGroupEnd starts a
+  // full speed (BENCHMARKS.md, "Blocking against non-blocking": a non-blocking group end starts a
   // thread). Creation stays bounded either way: a split's call follows its *parent's* mode, and
   // hetgrid splits off a non-blocking parent (bootstrap::split_parent()) and polls it with the
   // deadline. In the steady state the watchdog (watchdog.hpp) bounds a stalled operation.

@@ -2,7 +2,7 @@
 // communicator into an error naming its group, instead of a hang (docs/CONTRACT.md section 3).
 //
 // Communicators run in NCCL's blocking mode in the steady state (a non-blocking communicator
-// pays a thread per grouped call: 45-50 us against 8.3 us for a grouped send/recv on one H200).
+// pays a thread per grouped call: BENCHMARKS.md, "Blocking against non-blocking").
 // Blocking calls cannot be polled with a deadline, so this thread watches them instead, and the
 // hot path pays nothing for it: no wrapper, no event per operation.
 //
