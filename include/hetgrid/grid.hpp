@@ -75,27 +75,18 @@ class grid {
         dp(quotient(spec.ranks, detail::dense_product(spec))),
         expt_dp(quotient(spec.ranks, detail::expert_product(spec))),
         size(spec.ranks),
-        spec_(spec) {}
+        spec_(spec),
+        sizes_{dims_array{tp, gtp_remat, cp, dp, pp},
+               dims_array{expt_tp, ep, expt_gtp_remat, expt_dp, pp}},
+        strides_{strides_of(sizes_[0]), strides_of(sizes_[1])} {}
 
   constexpr const grid_spec& spec() const { return spec_; }
   constexpr std::string_view name() const { return spec_.name_view(); }
 
   // Sizes of a view's dims, fastest first (view.hpp's order), and their strides in the module's
   // local index.
-  constexpr dims_array sizes(view v) const {
-    return v == view::base ? dims_array{tp, gtp_remat, cp, dp, pp}
-                           : dims_array{expt_tp, ep, expt_gtp_remat, expt_dp, pp};
-  }
-  constexpr dims_array strides(view v) const {
-    const dims_array s = sizes(v);
-    dims_array st{};
-    int stride = 1;
-    for (int i = 0; i < view_dim_count; ++i) {
-      st[i] = stride;
-      stride *= s[i];
-    }
-    return st;
-  }
+  constexpr const dims_array& sizes(view v) const { return sizes_[v == view::base ? 0 : 1]; }
+  constexpr const dims_array& strides(view v) const { return strides_[v == view::base ? 0 : 1]; }
 
   constexpr bool contains(int rank) const {
     return rank >= offset && static_cast<long long>(rank) < static_cast<long long>(offset) + ranks;
@@ -113,7 +104,7 @@ class grid {
   constexpr bool is_last_stage(int rank) const { return coords(rank).pp == pp - 1; }
 
   constexpr int group_size(const group_kind& kind) const {
-    const dims_array s = sizes(kind.in_view);
+    const dims_array& s = sizes(kind.in_view);
     int n = 1;
     for (int i = 0; i < view_dim_count; ++i)
       if (kind.dims >> i & 1u) n *= s[i];
@@ -126,7 +117,7 @@ class grid {
   constexpr rank_group group_of(const group_kind& kind, int rank) const {
     if (!contains(rank)) detail::rank_outside_module(name(), rank, offset, ranks);
     const dims_array c = local_coords(kind.in_view, rank - offset);
-    const dims_array st = strides(kind.in_view);
+    const dims_array& st = strides(kind.in_view);
     int first = offset;
     for (int i = 0; i < view_dim_count; ++i)
       if (!(kind.dims >> i & 1u)) first += c[i] * st[i];
@@ -135,8 +126,8 @@ class grid {
 
   // The index-th group of `kind` in the contract's order. @pre 0 <= index < group_count(kind)
   constexpr rank_group group(const group_kind& kind, int index) const {
-    const dims_array s = sizes(kind.in_view);
-    const dims_array st = strides(kind.in_view);
+    const dims_array& s = sizes(kind.in_view);
+    const dims_array& st = strides(kind.in_view);
     int first = offset;
     for (int i = 0; i < view_dim_count; ++i) {  // mixed-radix over the dims outside the group
       if (kind.dims >> i & 1u) continue;
@@ -207,7 +198,7 @@ class grid {
   }
 
   constexpr dims_array local_coords(view v, int local) const {
-    const dims_array s = sizes(v);
+    const dims_array& s = sizes(v);
     dims_array c{};
     for (int i = 0; i < view_dim_count; ++i) {
       c[i] = local % s[i];
@@ -218,8 +209,8 @@ class grid {
 
   // The group of `kind` whose smallest member is `first`.
   constexpr rank_group spanned(const group_kind& kind, int first) const {
-    const dims_array s = sizes(kind.in_view);
-    const dims_array st = strides(kind.in_view);
+    const dims_array& s = sizes(kind.in_view);
+    const dims_array& st = strides(kind.in_view);
     std::array<int, rank_group::max_dims> shape{1, 1, 1, 1, 1}, stride{1, 1, 1, 1, 1};
     int dims = 0;
     for (int i = 0; i < view_dim_count; ++i) {
@@ -231,7 +222,22 @@ class grid {
     return rank_group(first, dims, shape, stride);
   }
 
+  // Saturated at 0 where a product leaves int: only a spec that breaks a rule gets there, and its
+  // groups mean nothing, but making its grid must not overflow.
+  static constexpr dims_array strides_of(const dims_array& s) {
+    dims_array st{};
+    long long stride = 1;
+    for (int i = 0; i < view_dim_count; ++i) {
+      st[i] = static_cast<int>(stride);
+      stride = s[i] > 0 && stride * s[i] <= 0x7fffffff ? stride * s[i] : 0;
+    }
+    return st;
+  }
+
   grid_spec spec_;
+  // Both views' sizes and strides, computed once: asked for in every group, they cost a
+  // constant evaluation more than the rest of a split plan did.
+  std::array<dims_array, 2> sizes_, strides_;
 };
 
 constexpr int group_range::size() const { return grid_->group_count(kind_); }

@@ -8,14 +8,16 @@
 // (`world`, unless reuse is turned off). The others are packed into rounds: a round holds
 // classes whose spans are disjoint, so a non-colocated layout needs at most one round per slot
 // for all modules at once, and a slot whose groups repeat an earlier slot's needs none.
-// Everything here is constexpr and grows with the number of modules and kinds, never with the
-// world.
+// Everything here is constexpr and grows linearly with the number of modules and kinds
+// (colocated: with modules times distinct classes), never with the world; a rank's questions
+// look at the modules that hold it alone.
 #pragma once
 
 #include <array>
 #include <optional>
 #include <string_view>
 
+#include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
@@ -79,7 +81,7 @@ struct group_class {
   int module = -1, slot = -1;  // a (module, slot) of this class, to compute groups with
 
   constexpr bool same_groups(const group_class& o) const {
-    if (offset != o.offset || ranks != o.ranks || dims != o.dims || partial != o.partial ||
+    if (dims != o.dims || offset != o.offset || ranks != o.ranks || partial != o.partial ||
         tag != o.tag)
       return false;
     for (int i = 0; i < dims; ++i)
@@ -90,23 +92,42 @@ struct group_class {
 
 namespace detail {
 
-constexpr group_class canonical_class(const grid& g, const group_kind& slot, int tag) {
-  const rank_group first = g.first_slot_group(slot);
+// What the plan needs of a slot, read once per slot: comparing kinds costs a constant
+// evaluation more than all the rest of the plan.
+struct slot_facts {
+  bool embd = false, pos_embd = false;
+  int tag = 0;
+};
+
+// The canonical class of module g's groups in a slot, from the grid's sizes and strides alone:
+// building the slot's first group instead cost a constant evaluation about 2000 operations,
+// most of a split plan's.
+constexpr group_class canonical_class(const grid& g, const group_kind& slot,
+                                      const slot_facts& facts) {
   group_class c;
   c.offset = g.offset;
   c.ranks = g.ranks;
-  c.tag = tag;
-  c.partial = slot == embd_kind && g.pp > 2;
-  for (int i = 0; i < first.dims(); ++i) {
-    if (first.shape()[i] == 1) continue;
-    if (c.dims > 0 && first.stride()[i] == c.shape[c.dims - 1] * c.stride[c.dims - 1]) {
-      c.shape[c.dims - 1] *= first.shape()[i];  // continues the previous dim
+  c.tag = facts.tag;
+  const auto add_dim = [&c](int size, int stride) {
+    if (size == 1) return;
+    if (c.dims > 0 && stride == c.shape[c.dims - 1] * c.stride[c.dims - 1]) {
+      c.shape[c.dims - 1] *= size;  // continues the previous dim
     } else {
-      c.shape[c.dims] = first.shape()[i];
-      c.stride[c.dims] = first.stride()[i];
+      c.shape[c.dims] = size;
+      c.stride[c.dims] = stride;
       ++c.dims;
     }
+  };
+  if (facts.pos_embd) return c;  // one rank: the first of its pp group
+  if (facts.embd) {              // the first and last rank of its pp group
+    c.partial = g.pp > 2;
+    if (g.pp > 1) add_dim(2, (g.pp - 1) * g.strides(view::base)[pp_dim]);
+    return c;
   }
+  const auto& sizes = g.sizes(slot.in_view);
+  const auto& strides = g.strides(slot.in_view);
+  for (int i = 0; i < view_dim_count; ++i)
+    if (slot.dims >> i & 1u) add_dim(sizes[i], strides[i]);
   return c;
 }
 
@@ -132,44 +153,57 @@ struct split_plan {
       : layout(description),
         class_ids(detail::storage_of<int, max_classes>::make(slots_times_modules(description))),
         classes(detail::storage_of<group_class, max_classes>::make(
-            slots_times_modules(description))) {
-    for (int m = 0; m < module_count(); ++m) {
-      for (int slot = 0; slot < slot_count(); ++slot) {
-        class_ids[m * slot_count() + slot] = -1;
-        if (!layout.has_slot(m, slot)) continue;
-        const group_class c = with_source(
-            detail::canonical_class(layout.grids[m], layout.slots[slot],
-                                    options.tags.of(layout.slot_name(slot))),
-            options);
-        int id = 0;
-        while (id < class_count && !classes[id].same_groups(c)) ++id;
+            slots_times_modules(description))),
+        modules_by_offset_(detail::storage_of<int, ModuleCount>::make(
+            static_cast<std::size_t>(description.module_count()))) {
+    // Spans are all equal (colocated) or pairwise disjoint, so classes of two modules can be
+    // equal, or clash in a round, only in a colocated layout: elsewhere a module's classes are
+    // compared with its own alone, and a split class's round is the count of split classes
+    // before it on its span (what first fit gives), which keeps the plan linear in modules.
+    const bool one_span = layout.layout == ::hetgrid::layout::colocated;
+    // Plain pointers and counts held in locals: a constant evaluation counts every call, and
+    // this loop runs modules times slots times.
+    const int modules = module_count(), slots = slot_count();
+    detail::scratch<detail::slot_facts> facts(static_cast<std::size_t>(slots));
+    for (int slot = 0; slot < slots; ++slot)
+      facts.items[slot] = {layout.slots[slot] == embd_kind, layout.slots[slot] == pos_embd_kind,
+                           options.tags.of(layout.slot_name(slot))};
+    int* const ids = class_ids.data();
+    group_class* const all = classes.data();
+    int span_first_class = 0, span_split_classes = 0;
+    for (int m = 0; m < modules; ++m) {
+      if (!one_span) span_first_class = class_count, span_split_classes = 0;
+      const grid& g = layout.grids[m];
+      for (int slot = 0; slot < slots; ++slot) {
+        const detail::slot_facts& slot_is = facts.items[slot];
+        if (!g.language && (slot_is.embd || slot_is.pos_embd)) {
+          ids[m * slots + slot] = -1;
+          continue;
+        }
+        group_class c = with_source(detail::canonical_class(g, layout.slots[slot], slot_is), options);
+        int id = span_first_class;
+        while (id < class_count && !all[id].same_groups(c)) ++id;
         if (id == class_count) {
-          classes[class_count] = c;
-          ++class_count;
+          if (c.source == class_source::split) {
+            c.round = span_split_classes++;
+            if (c.round + 1 > round_count) round_count = c.round + 1;
+          }
+          all[class_count++] = c;
         }
         // Groups are computed through a (module, slot) of the class: prefer one that every
         // rank of the span holds (pos_embd exists on the first stage only).
-        if (classes[id].slot < 0 || layout.slots[classes[id].slot] == pos_embd_kind) {
-          classes[id].module = m;
-          classes[id].slot = slot;
+        if (all[id].slot < 0 || facts.items[all[id].slot].pos_embd) {
+          all[id].module = m;
+          all[id].slot = slot;
         }
-        class_ids[m * slot_count() + slot] = id;
+        ids[m * slots + slot] = id;
       }
     }
-    // First fit: a class joins the first round whose classes all have spans disjoint from its.
-    for (int id = 0; id < class_count; ++id) {
-      if (classes[id].source != class_source::split) continue;
-      int round = 0;
-      for (;; ++round) {
-        bool clash = false;
-        for (int other = 0; other < id; ++other)
-          if (classes[other].round == round && detail::spans_overlap(classes[other], classes[id]))
-            clash = true;
-        if (!clash) break;
-      }
-      classes[id].round = round;
-      if (round + 1 > round_count) round_count = round + 1;
-    }
+    for (int m = 0; m < module_count(); ++m) modules_by_offset_[m] = m;
+    if (!one_span)
+      detail::heap_sort(modules_by_offset_.data(), modules_by_offset_.size(), [this](int a, int b) {
+        return layout.grids[a].offset < layout.grids[b].offset;
+      });
   }
 
   constexpr int world() const { return layout.world; }
@@ -198,23 +232,42 @@ struct split_plan {
   // enumeration.
   static constexpr int key(int rank) { return rank; }
 
-  // The class that a round gives `rank` a communicator of, or -1.
-  constexpr int class_in_round(int round, int rank) const {
-    if (round < 0) return -1;
-    for (int id = 0; id < class_count; ++id) {
-      const group_class& c = classes[id];
-      if (c.round == round && rank >= c.offset && rank < c.offset + c.ranks)
-        return group(c.module, c.slot, rank) ? id : -1;
+  // Calls f(m) for each module that holds `rank`: one in a non-colocated layout, found by
+  // binary search; every module in a colocated one.
+  template <class F>
+  constexpr void for_each_module_holding(int rank, F f) const {
+    if (layout.layout == ::hetgrid::layout::colocated) {
+      for (int m = 0; m < module_count(); ++m)
+        if (layout.grids[m].contains(rank)) f(m);
+      return;
     }
-    return -1;
+    std::size_t low = 0, high = modules_by_offset_.size();  // the last offset <= rank
+    while (high - low > 1) {
+      const std::size_t mid = low + (high - low) / 2;
+      (layout.grids[modules_by_offset_[mid]].offset <= rank ? low : high) = mid;
+    }
+    if (high > 0 && layout.grids[modules_by_offset_[low]].contains(rank))
+      f(modules_by_offset_[low]);
   }
 
-  // Whether `rank` is in some group of class `id`.
+  // The class that a round gives `rank` a communicator of, or -1.
+  constexpr int class_in_round(int round, int rank) const {
+    int found = -1;
+    if (round < 0) return found;
+    for_each_module_holding(rank, [&](int m) {
+      for (int s = 0; s < slot_count() && found < 0; ++s) {
+        const int id = class_of(m, s);
+        if (id >= 0 && classes[id].round == round && group(m, s, rank)) found = id;
+      }
+    });
+    return found;
+  }
+
+  // Whether `rank` is in some group of class `id`: its (module, slot) says, as every rank of
+  // the span holds it unless the class has no other (pos_embd, embd with pp > 2 alone).
   constexpr bool holds(int id, int rank) const {
-    for (int m = 0; m < module_count(); ++m)
-      for (int s = 0; s < slot_count(); ++s)
-        if (class_of(m, s) == id && group(m, s, rank)) return true;
-    return false;
+    const group_class& c = classes[id];
+    return group(c.module, c.slot, rank).has_value();
   }
 
   // What one rank holds: the groups it is in, and the distinct classes behind them.
@@ -223,18 +276,20 @@ struct split_plan {
     int communicators = 0;
   };
   constexpr rank_counts counts(int rank) const {
+    int holding = 0;
+    for_each_module_holding(rank, [&](int) { ++holding; });
+    detail::scratch<int> ids(static_cast<std::size_t>(holding) * slot_count());
     rank_counts n;
-    auto seen = detail::storage_of<bool, max_classes>::make(classes.size());
-    for (int m = 0; m < module_count(); ++m)
+    for_each_module_holding(rank, [&](int m) {
       for (int slot = 0; slot < slot_count(); ++slot) {
         const int id = class_of(m, slot);
-        if (id < 0 || !group(m, slot, rank)) continue;
-        ++n.groups;
-        if (!seen[id]) {
-          seen[id] = true;
-          ++n.communicators;
-        }
+        if (id >= 0 && group(m, slot, rank)) ids.items[n.groups++] = id;
       }
+    });
+    detail::heap_sort(ids.items, static_cast<std::size_t>(n.groups),
+                      [](int a, int b) { return a < b; });
+    for (int i = 0; i < n.groups; ++i)
+      n.communicators += i == 0 || ids.items[i] != ids.items[i - 1];
     return n;
   }
 
@@ -243,6 +298,8 @@ struct split_plan {
       const topology_description<ModuleCount, SlotCount>& d) {
     return static_cast<std::size_t>(d.module_count()) * static_cast<std::size_t>(d.slot_count());
   }
+
+  detail::storage<int, ModuleCount> modules_by_offset_;  // module indices, by span
 
   constexpr group_class with_source(group_class c, const plan_options& options) const {
     const int world_size = layout.world;
