@@ -110,7 +110,8 @@ TEST_CASE("sizes whose products do not fit an int are divisible or world errors,
                   "b:ranks=1,offset=1,tp=65536,cp=65536,language"},
                  "divisible");
   // A number that does not fit an int at all is a malformed command line.
-  for (const std::string value : {"2147483648", "-2147483649", "99999999999999999999", "+4", "0x10"}) {
+  for (const std::string value : {"2147483648", "-2147483649", "99999999999999999999", "+4", "0x10",
+                                 "-0", " 4", "4x", ""}) {
     std::string module = "lm:language,ranks=";
     module += value;
     check_rejected({"--world", "8", "--module", module}, "usage");

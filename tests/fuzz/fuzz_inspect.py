@@ -73,7 +73,8 @@ class Model:
     # ---- docs/CONTRACT.md section 5: the command line. Returns ("ok", request) or (kind, None). ----
     @staticmethod
     def parse_int(text):
-        if not re.fullmatch(rb"-?[0-9]+", text):
+        # Decimal digits, '-' only on a negative value ("-0" is refused, as "+0" is).
+        if not re.fullmatch(rb"-?[0-9]+", text) or re.fullmatch(rb"-0+", text):
             return None
         value = int(text)
         return value if INT_MIN <= value <= INT_MAX else None

@@ -2,7 +2,7 @@
 // into a request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
 #pragma once
 
-#include <charconv>
+#include <cli_args.hpp>
 #include <cstddef>
 #include <hetgrid/hetgrid.hpp>
 #include <optional>
@@ -72,16 +72,6 @@ namespace detail {
 
 inline input_error usage(std::string message) { return {"usage", std::move(message)}; }
 
-// A whole token as an int: optional '-', then decimal digits; nullopt for anything else (empty,
-// '+', spaces, trailing text, or a number that does not fit an int).
-inline std::optional<int> parse_int(std::string_view text) {
-  int value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
-  return value;
-}
-
 // The int field of grid_spec that a key sets; nullptr for a key that is not one.
 inline int* int_field(grid_spec& spec, std::string_view key) {
   if (key == "ranks") return &spec.ranks;
@@ -117,7 +107,7 @@ inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view 
   if (field == nullptr) return usage("unknown key '" + std::string(key) + "'" + where);
   if (eq == std::string_view::npos)
     return usage("key '" + std::string(key) + "' needs a value" + where);
-  const auto value = parse_int(item.substr(eq + 1));
+  const auto value = cli::parse_whole_number<int>(item.substr(eq + 1));
   if (!value)
     return usage("value of '" + std::string(key) + "' is not an integer: '" +
                  std::string(item.substr(eq + 1)) + "'" + where);
@@ -167,12 +157,9 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
   request req;
   bool world_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view flag = args[i];
-    std::optional<std::string_view> inline_value;
-    if (const std::size_t eq = flag.find('='); flag.starts_with("--") && eq != flag.npos) {
-      inline_value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    }
+    const cli::flag_argument split = cli::split_flag(args[i]);
+    const std::string_view flag = split.flag;
+    const std::optional<std::string_view> inline_value = split.value;
     const auto value = [&]() -> std::optional<std::string_view> {
       if (inline_value) return inline_value;
       if (i + 1 < args.size()) return args[++i];
@@ -207,7 +194,7 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
         req.expt_tp_given_zero.push_back(parsed.expt_tp_given_zero ? 1 : 0);
         continue;
       }
-      const auto number = detail::parse_int(*text);
+      const auto number = cli::parse_whole_number<int>(*text);
       if (!number)
         return detail::usage(std::string(flag) + " needs an integer, not '" + std::string(*text) +
                              "'");
