@@ -2,6 +2,7 @@
 // into a request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
 #pragma once
 
+#include <algorithm>
 #include <cli_args.hpp>
 #include <cstddef>
 #include <hetgrid/hetgrid.hpp>
@@ -46,10 +47,9 @@ inline constexpr std::string_view usage_text =
 // What the user asked for.
 struct request {
   int world = 0;
+  // Each module as given, with `expt_tp` resolved: a key left out is tp's value, so an
+  // expt_tp of 0 here is one the user typed (layout_rules.hpp checks it as a size).
   std::vector<grid_spec> modules;
-  // expt_tp_given_zero[i] != 0: module i said `expt_tp=0`, which grid_spec cannot tell from a
-  // key left out (its 0 means "same as tp"); the layout check reports it as `positive`.
-  std::vector<unsigned char> expt_tp_given_zero;
   bool json = false;
   std::optional<int> rank;
   std::optional<std::string> svg;     // a file to draw the layout into
@@ -87,10 +87,9 @@ inline int* int_field(grid_spec& spec, std::string_view key) {
 }
 
 // One `key=value` or the bare word `language` of a module's list. @post `seen` holds the key
-// @post expt_tp_zero is set when the item is `expt_tp=0`.
 inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view item,
                                               std::vector<std::string>& seen,
-                                              std::string_view module_text, bool& expt_tp_zero) {
+                                              std::string_view module_text) {
   const std::size_t eq = item.find('=');
   const std::string_view key = item.substr(0, eq);
   const std::string where = " in --module '" + std::string(module_text) + "'";
@@ -112,17 +111,11 @@ inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view 
     return usage("value of '" + std::string(key) + "' is not an integer: '" +
                  std::string(item.substr(eq + 1)) + "'" + where);
   *field = *value;
-  if (key == "expt_tp" && *value == 0) expt_tp_zero = true;
   return std::nullopt;
 }
 
-struct module_input {
-  grid_spec spec;
-  bool expt_tp_given_zero = false;
-};
-
-// NAME:key=value,... -> a grid_spec, every key left out at grid_spec's default.
-inline std::variant<module_input, input_error> parse_module(std::string_view text) {
+// NAME:key=value,... -> a grid_spec, every key left out at its default (expt_tp: tp's value).
+inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos)
     return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
@@ -134,20 +127,20 @@ inline std::variant<module_input, input_error> parse_module(std::string_view tex
   if (!clean_text::is_utf8(name))
     return input_error{"names", "a module name must be UTF-8 text; '" + std::string(name) +
                                     "' is not"};
-  module_input module;
-  grid_spec& spec = module.spec;
+  grid_spec spec;
   name.copy(spec.name, name.size());
   std::vector<std::string> seen;
   std::string_view rest = text.substr(colon + 1);
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
-    if (auto error = apply_field(spec, item, seen, text, module.expt_tp_given_zero)) return *error;
+    if (auto error = apply_field(spec, item, seen, text)) return *error;
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
     if (rest.empty()) return usage("trailing ',' in --module '" + std::string(text) + "'");
   }
-  return module;
+  if (std::find(seen.begin(), seen.end(), "expt_tp") == seen.end()) spec.expt_tp = spec.tp;
+  return spec;
 }
 
 }  // namespace detail
@@ -189,9 +182,7 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
       if (flag == "--module") {
         auto module = detail::parse_module(*text);
         if (auto* error = std::get_if<input_error>(&module)) return *error;
-        const auto& parsed = std::get<detail::module_input>(module);
-        req.modules.push_back(parsed.spec);
-        req.expt_tp_given_zero.push_back(parsed.expt_tp_given_zero ? 1 : 0);
+        req.modules.push_back(std::get<grid_spec>(module));
         continue;
       }
       const auto number = cli::parse_whole_number<int>(*text);

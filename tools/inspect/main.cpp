@@ -44,7 +44,7 @@ int write_failed(int error_number) {
 
 int run(const hg::inspect::request& req) {
   if (const auto broken = hg::inspect::check_layout_input(req.world, req.modules,
-                                                          req.expt_tp_given_zero))
+                                                          hg::inspect::expt_tp_zero::typed))
     return fail(broken->message);
   const hg::runtime_topology layout(req.world, req.modules);
   std::optional<hg::inspect::groups_query> groups;
