@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <hetgrid/hetgrid.hpp>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -182,7 +183,7 @@ TEST_CASE("printable form: one-to-one, and no control byte or bad UTF-8 survives
   CHECK(!ct::is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   // One-to-one over every pair of short byte strings from a hostile alphabet.
   const std::vector<std::string> pieces = {"a", "\\", "x", "1", "b", "\x1b", "\xff", "\xc3",
-                                           "\xa9", "\x7f", "\n"};
+                                           "\xa9", "\x7f", "\n", "\xe2\x80\xae"};
   std::vector<std::string> all;
   for (const auto& p : pieces)
     for (const auto& q : pieces)
@@ -228,6 +229,88 @@ TEST_CASE("names with control bytes: escaped in the table, the error line and th
   hg::inspect::write_layout_svg(svg, 2, specs);
   CHECK(!has_control_byte(svg.str()));
   CHECK(svg.str().find("&lt;\\x1b&amp;&quot;\\x01&apos;&gt;\\xc2\\x9b") != std::string::npos);
+}
+
+// Invisible and reordering characters (issue 20, row 4): bidi embeddings, overrides, isolates
+// and marks, zero-width characters, the soft hyphen, line and paragraph separators, a tag and a
+// variation selector, each with its UTF-8 bytes and its JSON escape.
+struct invisible_character {
+  const char* what;
+  std::string utf8;
+  std::string json_escape;
+};
+const std::vector<invisible_character> invisible = {
+    {"U+202A LRE", "\xe2\x80\xaa", "\\u202a"},   {"U+202E RLO", "\xe2\x80\xae", "\\u202e"},
+    {"U+2066 LRI", "\xe2\x81\xa6", "\\u2066"},   {"U+2069 PDI", "\xe2\x81\xa9", "\\u2069"},
+    {"U+200E LRM", "\xe2\x80\x8e", "\\u200e"},   {"U+200F RLM", "\xe2\x80\x8f", "\\u200f"},
+    {"U+061C ALM", "\xd8\x9c", "\\u061c"},       {"U+200B ZWSP", "\xe2\x80\x8b", "\\u200b"},
+    {"U+200D ZWJ", "\xe2\x80\x8d", "\\u200d"},   {"U+2060 WJ", "\xe2\x81\xa0", "\\u2060"},
+    {"U+FEFF BOM", "\xef\xbb\xbf", "\\ufeff"},   {"U+00AD SHY", "\xc2\xad", "\\u00ad"},
+    {"U+2028 LS", "\xe2\x80\xa8", "\\u2028"},    {"U+2029 PS", "\xe2\x80\xa9", "\\u2029"},
+    {"U+FE0F VS16", "\xef\xb8\x8f", "\\ufe0f"},  {"U+E0041 TAG A", "\xf3\xa0\x81\x81",
+                                                  "\\udb40\\udc41"},
+    {"U+0085 NEL (C1)", "\xc2\x85", "\\u0085"}};
+
+// The \xNN form of each byte, as printable() writes a hidden character.
+std::string byte_escapes(const std::string& bytes) {
+  std::string out;
+  char piece[5];
+  for (const char c : bytes) {
+    std::snprintf(piece, sizeof piece, "\\x%02x", static_cast<unsigned char>(c));
+    out += piece;
+  }
+  return out;
+}
+
+TEST_CASE("invisible and reordering characters are escaped like control bytes, everywhere") {
+  namespace ct = hg::inspect::clean_text;
+  for (const invisible_character& c : invisible) {
+    CAPTURE(c.what);
+    const std::string name = "ab" + c.utf8 + "cd";
+    const std::string shown = "ab" + byte_escapes(c.utf8) + "cd";
+    CHECK(ct::printable(name) == shown);
+    const args_t layout = {"--world", "2", "--module", name + ":ranks=2,language"};
+    const auto with = [&](const args_t& more) {
+      args_t args = layout;
+      args.insert(args.end(), more.begin(), more.end());
+      return inspect(args);
+    };
+    // Printed for people: the table, one rank, the plan, the error line.
+    for (const args_t& mode : {args_t{}, args_t{"--rank", "1"}, args_t{"--plan"}}) {
+      const command_result r = with(mode);
+      REQUIRE(r.exit_code == 0);
+      CHECK(r.out.find(c.utf8) == std::string::npos);
+      CHECK(r.out.find(shown) != std::string::npos);
+    }
+    const command_result error =
+        inspect({"--world", "2", "--module", name + ":ranks=2,tp=3,language"});
+    CHECK(error.exit_code == 2);
+    CHECK(line_count(error.err) == 1);
+    CHECK(error.err.find(c.utf8) == std::string::npos);
+    CHECK(error.err.find(shown) != std::string::npos);
+    // JSON: the name exactly, its hidden character as a \u escape.
+    for (const args_t& mode :
+         {args_t{"--json"}, args_t{"--rank", "0", "--json"}, args_t{"--groups", name + ":tp"}}) {
+      const command_result r = with(mode);
+      REQUIRE(r.exit_code == 0);
+      CHECK(r.out.find(c.utf8) == std::string::npos);
+      CHECK(r.out.find("ab" + c.json_escape + "cd") != std::string::npos);
+      const json doc = json::parse(r.out);
+      CHECK((doc.contains("module") ? doc.at("module") : doc.at("modules").at(0).at("name")) ==
+            name);
+    }
+    // The SVG's text.
+    hg::grid_spec spec{.ranks = 2, .language = true};
+    name.copy(spec.name, name.size());
+    std::ostringstream svg;
+    hg::inspect::write_layout_svg(svg, 2, std::vector<hg::grid_spec>{spec});
+    CHECK(svg.str().find(c.utf8) == std::string::npos);
+    CHECK(svg.str().find(shown) != std::string::npos);
+  }
+  // Still one-to-one: a hidden character and the text of its escape print apart.
+  CHECK(ct::printable("\xe2\x80\xae") != ct::printable("\\xe2\\x80\\xae"));
+  // Visible neighbours print as themselves: no-break space, e acute, an emoji.
+  CHECK(ct::printable("\xc2\xa0\xc3\xa9\xf0\x9f\x98\x80") == "\xc2\xa0\xc3\xa9\xf0\x9f\x98\x80");
 }
 
 TEST_CASE("names that differ only in invalid bytes are refused; in control bytes, distinct") {

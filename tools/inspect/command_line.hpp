@@ -42,7 +42,8 @@ inline constexpr std::string_view usage_text =
     "Exit status 0: printed; 2: a malformed command line or a broken layout rule, told in one\n"
     "line on stderr: 'hetgrid-inspect: KIND: message'; 1: the output could not be written.\n"
     "A module name is UTF-8 text of at most 31 bytes; tables, errors and pictures print a\n"
-    "backslash as \\\\ and each byte of a control character as \\xNN.\n";
+    "backslash as \\\\ and each byte of a control or invisible character (bidi controls,\n"
+    "zero-width characters, the soft hyphen, U+2028 ...) as \\xNN; JSON writes those as \\uXXXX.\n";
 
 // What the user asked for.
 struct request {
