@@ -48,7 +48,9 @@ struct redirected_result {
   long peak_rss_kib = 0;
 };
 
-redirected_result inspect_into(const char* stdout_path, const args_t& args) {
+// `address_space`: a limit on the tool's address space in bytes (0: none).
+redirected_result inspect_into(const char* stdout_path, const args_t& args,
+                               rlim_t address_space = 0) {
   int err_pipe[2];
   REQUIRE(::pipe(err_pipe) == 0);
   std::vector<char*> argv{const_cast<char*>(HETGRID_INSPECT)};
@@ -57,6 +59,8 @@ redirected_result inspect_into(const char* stdout_path, const args_t& args) {
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    const rlimit limit{address_space, address_space};
+    if (address_space != 0 && ::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(125);
     const int out = ::open(stdout_path, O_WRONLY);
     if (out < 0) ::_exit(126);
     ::dup2(out, STDOUT_FILENO);
@@ -166,6 +170,26 @@ TEST_CASE("a failed write to stdout is one line on stderr and exit 1") {
   const redirected_result big = inspect_into(
       "/dev/full", {"--world", "1000000000", "--module", "lm:ranks=1000000000,language", "--json"});
   CHECK(big.exit_code == 1);
+}
+
+TEST_CASE("out of memory is one line on stderr and exit 1, in every mode") {
+  if (sanitized) return;  // AddressSanitizer reserves terabytes of address space up front
+  // 8 MiB of address space: the seed layout runs in it; 40,000 modules do not (about 20 MiB).
+  constexpr rlim_t cap = 8 << 20;
+  const args_t small = {"--world", "8", "--module", "lm:ranks=8,language"};
+  CHECK(inspect_into("/dev/null", small, cap).exit_code == 0);
+  args_t big = {"--world", "40000"};
+  for (int k = 0; k < 40000; ++k)
+    big.push_back("--module=m" + std::to_string(k) + ":ranks=1,offset=" + std::to_string(k) +
+                  (k == 0 ? ",language" : ""));
+  for (const args_t& mode : {args_t{}, args_t{"--json"}, args_t{"--plan"}}) {
+    args_t args = big;
+    args.insert(args.end(), mode.begin(), mode.end());
+    const redirected_result r = inspect_into("/dev/null", args, cap);
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 1);  // was SIGABRT, with two lines from std::terminate
+    CHECK(r.err == "hetgrid-inspect: memory: out of memory\n");
+  }
 }
 
 TEST_CASE("printable form: one-to-one, and no control byte or bad UTF-8 survives") {

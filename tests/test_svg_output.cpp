@@ -1,6 +1,7 @@
 // hetgrid-inspect --svg (tools/inspect/svg_output.hpp): the picture of a layout holds every rank
 // once, the pp hand-offs, the bridge from source leaders to destination leaders and the tied
-// embedding; the flag writes it to a file, and a file that cannot be written is a usage error.
+// embedding; the flag writes it to a file, and a file that cannot be written is exit 1 with the
+// reason.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -130,7 +131,7 @@ TEST_CASE("colocated: one panel per module over the same ranks") {
   CHECK(count(svg, "url(#bridge)") == 2 + 1);  // images dp 2 -> language dp 1
 }
 
-TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is a usage error") {
+TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is exit 1 with the reason") {
   const std::string file = "test_svg_output_seed.svg";
   std::remove(file.c_str());
   const std::vector<std::string> args = {"--world", "8", "--module", "images:ranks=4,tp=2",
@@ -144,11 +145,22 @@ TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is a usage e
   written << in.rdbuf();
   CHECK(written.str() == picture(8, seed));
 
-  std::vector<std::string> bad = args;
-  bad.back() = "/nonexistent-dir/seed.svg";
-  const hetgrid::test::command_result b = hetgrid::test::run_command(HETGRID_INSPECT, bad);
-  CHECK(b.exit_code == 2);
-  CHECK(b.out.empty());
-  CHECK(hetgrid::test::line_count(b.err) == 1);
-  CHECK(b.err.starts_with("hetgrid-inspect: usage: cannot write the --svg file"));
+  // A file that cannot be opened, and one that cannot be written (a full disk): exit 1, the file
+  // and the system's reason on one line, nothing on stdout (the picture is written first).
+  using unwritable = std::pair<const char*, const char*>;  // the path, the system's reason
+  for (const auto& [path, why] :
+       {unwritable{"/nonexistent-dir/seed.svg", "No such file or directory"},
+        unwritable{"/dev/full", "No space left on device"}}) {
+    CAPTURE(path);
+    std::vector<std::string> bad = args;
+    bad.back() = path;
+    const hetgrid::test::command_result b = hetgrid::test::run_command(HETGRID_INSPECT, bad);
+    CHECK(b.exit_code == 1);
+    CHECK(b.out.empty());
+    CHECK(hetgrid::test::line_count(b.err) == 1);
+    CHECK(b.err == "hetgrid-inspect: output: cannot write the --svg file '" + std::string(path) +
+                       "': " + why + "\n");
+    bad.push_back("--json");  // in every mode
+    CHECK(hetgrid::test::run_command(HETGRID_INSPECT, bad).exit_code == 1);
+  }
 }

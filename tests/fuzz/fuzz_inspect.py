@@ -4,7 +4,8 @@
 Each run generates --count command lines from a fixed seed and --count more from a seed that
 changes every run (printed, so a failure can be replayed with --seed). Each is run and checked:
   - no signal, and the exit status the model predicts (0 printed, 2 bad input, 1 unwritable);
-  - bad input: nothing on stdout, exactly one line on stderr, `hetgrid-inspect: KIND: message`,
+  - bad input or an unwritable --svg file: nothing on stdout, exactly one line on stderr,
+    `hetgrid-inspect: KIND: message`,
     with the model's KIND, printable (valid UTF-8, no control or invisible character);
   - --json: valid JSON, and for small layouts exactly the groups of docs/CONTRACT.md section 2;
   - --svg: a well-formed XML document whose root is <svg>;
@@ -546,8 +547,10 @@ def check_case(model, binary, args, max_rss, tmp):
         specs = [model.resolve(m) for m in req["modules"]]
         broken = model.check(req["world"], specs)
         if broken is None and req["svg"] is not None:
-            if sum(s["ranks"] for s in specs) > SVG_MAX_RANKS or req["svg"].startswith(b"/nonexistent/"):
+            if sum(s["ranks"] for s in specs) > SVG_MAX_RANKS:
                 broken = "usage"
+            elif req["svg"].startswith(b"/nonexistent/"):
+                broken = "output"  # a file that cannot be written: exit 1 with the reason
             else:
                 svg_path = req["svg"]
         kind = broken or "ok"
@@ -555,7 +558,8 @@ def check_case(model, binary, args, max_rss, tmp):
         expect(code == 0 and err == b"" and out.startswith(b"usage: hetgrid-inspect"), "help")
         return kind, seconds
     if kind != "ok":
-        expect(code == 2, "exit %d, model says %s; stderr %r" % (code, kind, err[:300]))
+        expect(code == (1 if kind == "output" else 2),
+               "exit %d, model says %s; stderr %r" % (code, kind, err[:300]))
         expect(out == b"", "stdout not empty")
         expect(err.endswith(b"\n") and err.count(b"\n") == 1, "not one line: %r" % err[:300])
         match = re.match(rb"hetgrid-inspect: ([a-z]+): .+\n\Z", err, re.S)
@@ -577,7 +581,8 @@ def check_case(model, binary, args, max_rss, tmp):
         expect(printable_text(out), "table not printable")
         if req["rank"] is None and len(specs) <= 100:  # the whole table names every module
             for s in specs:
-                expect(printable(s["name"]) in out, "name %r not in the table" % printable(s["name"]))
+                shown = printable(s["name"])
+                expect(shown in out, "name %r not in the table" % shown)
         expect(len(out) < 1 << 20 or len(specs) > 100, "a table of %d bytes" % len(out))
     if svg_path is not None:
         with open(svg_path.decode(), "rb") as picture:
