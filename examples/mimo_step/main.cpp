@@ -22,6 +22,7 @@
 #include <hetgrid/mpi.hpp>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "command_line.hpp"
@@ -70,6 +71,45 @@ class report_output {
   int error_ = 0;
 };
 
+// A line on stderr at most every few seconds while long work runs, so that a large --steps is
+// never silent (stderr: it is not part of the report).
+class progress {
+ public:
+  progress(std::string what, int total) : what_(std::move(what)), total_(total) {}
+  void done(int count) {
+    const auto now = clock::now();
+    if (now - last_ < interval) return;
+    last_ = now;
+    error_line(what_ + ": " + std::to_string(count) + " of " + std::to_string(total_) + " steps");
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  static constexpr auto interval = std::chrono::seconds(3);
+  std::string what_;
+  int total_;
+  clock::time_point last_ = clock::now();
+};
+
+// Every rank but the reporter waits here while the reporter computes the reference: asleep
+// between tests of a non-blocking barrier, where the first blocking MPI call of the step would
+// busy-poll a core per rank for as long (half a minute at a large --steps).
+inline void wait_for_reporter(const boost::mpi::communicator& world, bool reporter) {
+  MPI_Request request;
+  MPI_Ibarrier(world, &request);
+  if (reporter) {  // the last to arrive
+    MPI_Wait(&request, MPI_STATUS_IGNORE);
+    return;
+  }
+  using namespace std::chrono_literals;
+  int arrived = 0;
+  for (auto pause = 1ms;; pause = std::min(2 * pause, 10ms)) {
+    MPI_Test(&request, &arrived, MPI_STATUS_IGNORE);
+    if (arrived) return;
+    std::this_thread::sleep_for(pause);
+  }
+}
+
 // Trains on one layout with one backend; every rank returns the same exit status.
 template <class Layout, class Backend>
 int train(Backend& backend, const boost::mpi::communicator& mpi_world, const options& o) {
@@ -86,12 +126,17 @@ int train(Backend& backend, const boost::mpi::communicator& mpi_world, const opt
   std::vector<float> reference_loss;
   if (reports) {
     reference_model reference;
-    for (int s = 0; s < o.steps; ++s) reference_loss.push_back(reference.step(s));
+    progress computing("computing the single-process reference", o.steps);
+    for (int s = 0; s < o.steps; ++s) {
+      reference_loss.push_back(reference.step(s));
+      computing.done(s + 1);
+    }
     std::printf("mimo_step: layout %s, world %d, backend %s, %d steps, global batch %d\n",
                 Layout::name.data(), Layout::topology::world, backend.description().c_str(),
                 o.steps, batch);
     report.flush();
   }
+  wait_for_reporter(mpi_world, reports);
 
   double worst = 0;
   float first_loss = 0, last_loss = 0;

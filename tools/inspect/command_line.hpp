@@ -123,7 +123,7 @@ inline std::variant<grid_spec, input_error> parse_module(std::string_view text) 
   const std::string_view name = text.substr(0, colon);
   if (name.size() > static_cast<std::size_t>(max_name_length))
     return input_error{"names", "a module name must be at most " + std::to_string(max_name_length) +
-                                    " characters; '" + std::string(name) + "' has " +
+                                    " bytes; '" + std::string(name) + "' has " +
                                     std::to_string(name.size())};
   if (!clean_text::is_utf8(name))
     return input_error{"names", "a module name must be UTF-8 text; '" + std::string(name) +
