@@ -1,10 +1,11 @@
-// benchmarks/options.hpp: the benchmarks' numeric options, read strictly: decimal digits only
-// (no sign where none is allowed, no spaces, no trailing text), within the option's range. What
-// strtoull and atoi used to take silently (`--max-bytes -1` wrapped to 2^64 - 1, `--iters x`
-// read as 0) is a usage error: one line on stderr, exit status 2.
+// benchmarks/options.hpp: the benchmarks' numeric options, read strictly by
+// hetgrid::cli::parse_whole_number (tools/common/cli_args.hpp): decimal digits only, no sign
+// where none is allowed, within the option's range. What strtoull and atoi used to take
+// silently (`--max-bytes -1` wrapped to 2^64 - 1, `--iters x` read as 0) is a usage error: one
+// line on stderr, exit status 2.
 #pragma once
 
-#include <charconv>
+#include <cli_args.hpp>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -12,23 +13,13 @@
 
 namespace bench {
 
-// `text` as a whole number in [min, max]; nullopt for anything else.
-template <class Int>
-std::optional<Int> parse_number(std::string_view text, Int min, Int max) {
-  Int value{};
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || value < min || value > max)
-    return std::nullopt;
-  return value;
-}
-
 // Reads the value of `flag` into `out`; false (after printing the usage line on rank 0) when it
 // is missing or out of range. `print` is false on ranks other than 0, which fail silently.
 template <class Int>
 bool read_number(const char* program, std::string_view flag, const char* value, Int min, Int max,
                  Int& out, bool print = true) {
-  const auto number = value ? parse_number<Int>(value, min, max) : std::nullopt;
+  const auto number =
+      value ? hetgrid::cli::parse_whole_number<Int>(value, min, max) : std::nullopt;
   if (number) {
     out = *number;
     return true;

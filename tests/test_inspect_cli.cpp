@@ -82,12 +82,21 @@ TEST_CASE("a broken layout rule: its kind and the library's message") {
   CHECK(r.err.find("language: language:") == std::string::npos);
 }
 
-TEST_CASE("a name of exactly 31 characters is accepted and printed back") {
+TEST_CASE("a name of exactly 31 bytes is accepted and printed back") {
   const std::string name(31, 'n');
   const command_result r =
       inspect({"--world", "2", "--module", name + ":ranks=2,language", "--json"});
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out).at("modules").at(0).at("name") == name);
+  // The limit counts bytes, not characters: 15 two-byte characters fit, 16 do not.
+  std::string e_acute_15;
+  for (int i = 0; i < 15; ++i) e_acute_15 += "\xc3\xa9";
+  CHECK(inspect({"--world", "2", "--module", e_acute_15 + ":ranks=2,language"}).exit_code == 0);
+  const command_result long_name =
+      inspect({"--world", "2", "--module", e_acute_15 + "\xc3\xa9:ranks=2,language"});
+  CHECK(long_name.exit_code == 2);
+  CHECK(long_name.err.find("names: a module name must be at most 31 bytes;") != std::string::npos);
+  CHECK(long_name.err.find("has 32") != std::string::npos);
 }
 
 TEST_CASE("a name is escaped in the JSON; a name that is not UTF-8 is a names error") {

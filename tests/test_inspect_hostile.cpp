@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <hetgrid/hetgrid.hpp>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -47,7 +48,9 @@ struct redirected_result {
   long peak_rss_kib = 0;
 };
 
-redirected_result inspect_into(const char* stdout_path, const args_t& args) {
+// `address_space`: a limit on the tool's address space in bytes (0: none).
+redirected_result inspect_into(const char* stdout_path, const args_t& args,
+                               rlim_t address_space = 0) {
   int err_pipe[2];
   REQUIRE(::pipe(err_pipe) == 0);
   std::vector<char*> argv{const_cast<char*>(HETGRID_INSPECT)};
@@ -56,6 +59,8 @@ redirected_result inspect_into(const char* stdout_path, const args_t& args) {
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    const rlimit limit{address_space, address_space};
+    if (address_space != 0 && ::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(125);
     const int out = ::open(stdout_path, O_WRONLY);
     if (out < 0) ::_exit(126);
     ::dup2(out, STDOUT_FILENO);
@@ -110,7 +115,8 @@ TEST_CASE("sizes whose products do not fit an int are divisible or world errors,
                   "b:ranks=1,offset=1,tp=65536,cp=65536,language"},
                  "divisible");
   // A number that does not fit an int at all is a malformed command line.
-  for (const std::string value : {"2147483648", "-2147483649", "99999999999999999999", "+4", "0x10"}) {
+  for (const std::string value : {"2147483648", "-2147483649", "99999999999999999999", "+4", "0x10",
+                                 "-0", " 4", "4x", ""}) {
     std::string module = "lm:language,ranks=";
     module += value;
     check_rejected({"--world", "8", "--module", module}, "usage");
@@ -166,6 +172,26 @@ TEST_CASE("a failed write to stdout is one line on stderr and exit 1") {
   CHECK(big.exit_code == 1);
 }
 
+TEST_CASE("out of memory is one line on stderr and exit 1, in every mode") {
+  if (sanitized) return;  // AddressSanitizer reserves terabytes of address space up front
+  // 8 MiB of address space: the seed layout runs in it; 40,000 modules do not (about 20 MiB).
+  constexpr rlim_t cap = 8 << 20;
+  const args_t small = {"--world", "8", "--module", "lm:ranks=8,language"};
+  CHECK(inspect_into("/dev/null", small, cap).exit_code == 0);
+  args_t big = {"--world", "40000"};
+  for (int k = 0; k < 40000; ++k)
+    big.push_back("--module=m" + std::to_string(k) + ":ranks=1,offset=" + std::to_string(k) +
+                  (k == 0 ? ",language" : ""));
+  for (const args_t& mode : {args_t{}, args_t{"--json"}, args_t{"--plan"}}) {
+    args_t args = big;
+    args.insert(args.end(), mode.begin(), mode.end());
+    const redirected_result r = inspect_into("/dev/null", args, cap);
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 1);  // was SIGABRT, with two lines from std::terminate
+    CHECK(r.err == "hetgrid-inspect: memory: out of memory\n");
+  }
+}
+
 TEST_CASE("printable form: one-to-one, and no control byte or bad UTF-8 survives") {
   namespace ct = hg::inspect::clean_text;
   CHECK(ct::printable("images") == "images");
@@ -181,7 +207,7 @@ TEST_CASE("printable form: one-to-one, and no control byte or bad UTF-8 survives
   CHECK(!ct::is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   // One-to-one over every pair of short byte strings from a hostile alphabet.
   const std::vector<std::string> pieces = {"a", "\\", "x", "1", "b", "\x1b", "\xff", "\xc3",
-                                           "\xa9", "\x7f", "\n"};
+                                           "\xa9", "\x7f", "\n", "\xe2\x80\xae"};
   std::vector<std::string> all;
   for (const auto& p : pieces)
     for (const auto& q : pieces)
@@ -227,6 +253,88 @@ TEST_CASE("names with control bytes: escaped in the table, the error line and th
   hg::inspect::write_layout_svg(svg, 2, specs);
   CHECK(!has_control_byte(svg.str()));
   CHECK(svg.str().find("&lt;\\x1b&amp;&quot;\\x01&apos;&gt;\\xc2\\x9b") != std::string::npos);
+}
+
+// Invisible and reordering characters (issue 20, row 4): bidi embeddings, overrides, isolates
+// and marks, zero-width characters, the soft hyphen, line and paragraph separators, a tag and a
+// variation selector, each with its UTF-8 bytes and its JSON escape.
+struct invisible_character {
+  const char* what;
+  std::string utf8;
+  std::string json_escape;
+};
+const std::vector<invisible_character> invisible = {
+    {"U+202A LRE", "\xe2\x80\xaa", "\\u202a"},   {"U+202E RLO", "\xe2\x80\xae", "\\u202e"},
+    {"U+2066 LRI", "\xe2\x81\xa6", "\\u2066"},   {"U+2069 PDI", "\xe2\x81\xa9", "\\u2069"},
+    {"U+200E LRM", "\xe2\x80\x8e", "\\u200e"},   {"U+200F RLM", "\xe2\x80\x8f", "\\u200f"},
+    {"U+061C ALM", "\xd8\x9c", "\\u061c"},       {"U+200B ZWSP", "\xe2\x80\x8b", "\\u200b"},
+    {"U+200D ZWJ", "\xe2\x80\x8d", "\\u200d"},   {"U+2060 WJ", "\xe2\x81\xa0", "\\u2060"},
+    {"U+FEFF BOM", "\xef\xbb\xbf", "\\ufeff"},   {"U+00AD SHY", "\xc2\xad", "\\u00ad"},
+    {"U+2028 LS", "\xe2\x80\xa8", "\\u2028"},    {"U+2029 PS", "\xe2\x80\xa9", "\\u2029"},
+    {"U+FE0F VS16", "\xef\xb8\x8f", "\\ufe0f"},  {"U+E0041 TAG A", "\xf3\xa0\x81\x81",
+                                                  "\\udb40\\udc41"},
+    {"U+0085 NEL (C1)", "\xc2\x85", "\\u0085"}};
+
+// The \xNN form of each byte, as printable() writes a hidden character.
+std::string byte_escapes(const std::string& bytes) {
+  std::string out;
+  char piece[5];
+  for (const char c : bytes) {
+    std::snprintf(piece, sizeof piece, "\\x%02x", static_cast<unsigned char>(c));
+    out += piece;
+  }
+  return out;
+}
+
+TEST_CASE("invisible and reordering characters are escaped like control bytes, everywhere") {
+  namespace ct = hg::inspect::clean_text;
+  for (const invisible_character& c : invisible) {
+    CAPTURE(c.what);
+    const std::string name = "ab" + c.utf8 + "cd";
+    const std::string shown = "ab" + byte_escapes(c.utf8) + "cd";
+    CHECK(ct::printable(name) == shown);
+    const args_t layout = {"--world", "2", "--module", name + ":ranks=2,language"};
+    const auto with = [&](const args_t& more) {
+      args_t args = layout;
+      args.insert(args.end(), more.begin(), more.end());
+      return inspect(args);
+    };
+    // Printed for people: the table, one rank, the plan, the error line.
+    for (const args_t& mode : {args_t{}, args_t{"--rank", "1"}, args_t{"--plan"}}) {
+      const command_result r = with(mode);
+      REQUIRE(r.exit_code == 0);
+      CHECK(r.out.find(c.utf8) == std::string::npos);
+      CHECK(r.out.find(shown) != std::string::npos);
+    }
+    const command_result error =
+        inspect({"--world", "2", "--module", name + ":ranks=2,tp=3,language"});
+    CHECK(error.exit_code == 2);
+    CHECK(line_count(error.err) == 1);
+    CHECK(error.err.find(c.utf8) == std::string::npos);
+    CHECK(error.err.find(shown) != std::string::npos);
+    // JSON: the name exactly, its hidden character as a \u escape.
+    for (const args_t& mode :
+         {args_t{"--json"}, args_t{"--rank", "0", "--json"}, args_t{"--groups", name + ":tp"}}) {
+      const command_result r = with(mode);
+      REQUIRE(r.exit_code == 0);
+      CHECK(r.out.find(c.utf8) == std::string::npos);
+      CHECK(r.out.find("ab" + c.json_escape + "cd") != std::string::npos);
+      const json doc = json::parse(r.out);
+      CHECK((doc.contains("module") ? doc.at("module") : doc.at("modules").at(0).at("name")) ==
+            name);
+    }
+    // The SVG's text.
+    hg::grid_spec spec{.ranks = 2, .language = true};
+    name.copy(spec.name, name.size());
+    std::ostringstream svg;
+    hg::inspect::write_layout_svg(svg, 2, std::vector<hg::grid_spec>{spec});
+    CHECK(svg.str().find(c.utf8) == std::string::npos);
+    CHECK(svg.str().find(shown) != std::string::npos);
+  }
+  // Still one-to-one: a hidden character and the text of its escape print apart.
+  CHECK(ct::printable("\xe2\x80\xae") != ct::printable("\\xe2\\x80\\xae"));
+  // Visible neighbours print as themselves: no-break space, e acute, an emoji.
+  CHECK(ct::printable("\xc2\xa0\xc3\xa9\xf0\x9f\x98\x80") == "\xc2\xa0\xc3\xa9\xf0\x9f\x98\x80");
 }
 
 TEST_CASE("names that differ only in invalid bytes are refused; in control bytes, distinct") {

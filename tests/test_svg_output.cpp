@@ -1,12 +1,16 @@
 // hetgrid-inspect --svg (tools/inspect/svg_output.hpp): the picture of a layout holds every rank
 // once, the pp hand-offs, the bridge from source leaders to destination leaders and the tied
-// embedding; the flag writes it to a file, and a file that cannot be written is a usage error.
+// embedding; the flag writes it to a file, and a file that cannot be written is exit 1 with the
+// reason.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <hetgrid/hetgrid.hpp>
+#include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,6 +33,33 @@ std::string picture(int world, const std::vector<hg::grid_spec>& specs) {
   std::ostringstream out;
   hg::inspect::write_layout_svg(out, world, specs);
   return out.str();
+}
+
+// Where each rank's number is drawn (the bold 15-point text at the top of its cell), by rank.
+std::map<int, std::pair<double, double>> rank_places(const std::string& svg) {
+  static const std::regex number(R"re(<text x="([-0-9.e]+)" y="([-0-9.e]+)" font-size="15")re"
+                                 R"re([^>]*>([0-9]+)</text>)re");
+  std::map<int, std::pair<double, double>> places;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), number); it != std::sregex_iterator();
+       ++it)
+    places[std::stoi((*it)[3])] = {std::stod((*it)[1]), std::stod((*it)[2])};
+  return places;
+}
+
+// Every rank of the layout is drawn, and no two cells of one panel overlap: two numbers are at
+// least a cell apart across or down. Modules over the same ranks (colocated) are left out.
+void check_apart(const std::string& svg, int world) {
+  const auto places = rank_places(svg);
+  CHECK(static_cast<int>(places.size()) == world);
+  namespace svg_box = hg::inspect::detail::svg;
+  for (const auto& [a, pa] : places)
+    for (const auto& [b, pb] : places) {
+      if (a >= b) continue;
+      CAPTURE(a);
+      CAPTURE(b);
+      CHECK((std::abs(pa.first - pb.first) >= svg_box::cell_w ||
+             std::abs(pa.second - pb.second) >= svg_box::cell_h));
+    }
 }
 
 const std::vector<hg::grid_spec> seed = {
@@ -66,6 +97,31 @@ TEST_CASE("three modules, one whose leaders do not divide the language module's"
   CHECK(count(svg, "(language module)") == 1);
 }
 
+TEST_CASE("gtp_remat: every rank has a place of its own, and every dim is shown") {
+  // hetgrid-inspect --world 4 --module language:ranks=4,gtp_remat=2,tp=2,language drew rank 2
+  // on rank 0 and rank 3 on rank 1: cells were placed by tp and cp only.
+  const std::string lm = picture(4, {hg::grid_spec{.name = "language", .ranks = 4, .tp = 2,
+                                                    .gtp_remat = 2, .language = true}});
+  check_apart(lm, 4);
+  CHECK(count(lm, "tp=2 gtp_remat=2 cp=1 dp=1 pp=1") == 1);
+  CHECK(count(lm, "tp1 gtp_remat1") == 1);  // rank 3
+  // gtp_remat and cp together, pp and dp around them, in two modules.
+  const std::vector<hg::grid_spec> both = {
+      hg::grid_spec{.name = "vision", .ranks = 16, .tp = 2, .cp = 2, .gtp_remat = 2},  // dp 2
+      hg::grid_spec{.name = "lm", .ranks = 16, .tp = 2, .cp = 2, .pp = 2, .gtp_remat = 2,
+                    .offset = 16, .language = true}};
+  const std::string svg = picture(32, both);
+  check_apart(svg, 32);
+  CHECK(count(svg, "tp=2 gtp_remat=2 cp=2 dp=2 pp=1") == 1);
+  CHECK(count(svg, "tp=2 gtp_remat=2 cp=2 dp=1 pp=2") == 1);
+  CHECK(count(svg, "tp1 gtp_remat1 cp1") == 4);  // two in vision (dp 2), two in lm (pp 2)
+  // The expert view in each header, its expt_gtp_remat apart from gtp_remat.
+  CHECK(count(svg, "expt_tp=2 ep=1 expt_gtp_remat=1 expt_dp=8 pp=1") == 1);
+  CHECK(count(svg, "expt_tp=2 ep=1 expt_gtp_remat=1 expt_dp=4 pp=2") == 1);
+  // The legend names the dims inside a dashed box.
+  CHECK(count(svg, "tp-gtp_remat-cp group") == 1);
+}
+
 TEST_CASE("colocated: one panel per module over the same ranks") {
   const std::vector<hg::grid_spec> specs = {
       hg::grid_spec{.name = "images", .ranks = 2},
@@ -75,7 +131,7 @@ TEST_CASE("colocated: one panel per module over the same ranks") {
   CHECK(count(svg, "url(#bridge)") == 2 + 1);  // images dp 2 -> language dp 1
 }
 
-TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is a usage error") {
+TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is exit 1 with the reason") {
   const std::string file = "test_svg_output_seed.svg";
   std::remove(file.c_str());
   const std::vector<std::string> args = {"--world", "8", "--module", "images:ranks=4,tp=2",
@@ -89,11 +145,22 @@ TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is a usage e
   written << in.rdbuf();
   CHECK(written.str() == picture(8, seed));
 
-  std::vector<std::string> bad = args;
-  bad.back() = "/nonexistent-dir/seed.svg";
-  const hetgrid::test::command_result b = hetgrid::test::run_command(HETGRID_INSPECT, bad);
-  CHECK(b.exit_code == 2);
-  CHECK(b.out.empty());
-  CHECK(hetgrid::test::line_count(b.err) == 1);
-  CHECK(b.err.starts_with("hetgrid-inspect: usage: cannot write the --svg file"));
+  // A file that cannot be opened, and one that cannot be written (a full disk): exit 1, the file
+  // and the system's reason on one line, nothing on stdout (the picture is written first).
+  using unwritable = std::pair<const char*, const char*>;  // the path, the system's reason
+  for (const auto& [path, why] :
+       {unwritable{"/nonexistent-dir/seed.svg", "No such file or directory"},
+        unwritable{"/dev/full", "No space left on device"}}) {
+    CAPTURE(path);
+    std::vector<std::string> bad = args;
+    bad.back() = path;
+    const hetgrid::test::command_result b = hetgrid::test::run_command(HETGRID_INSPECT, bad);
+    CHECK(b.exit_code == 1);
+    CHECK(b.out.empty());
+    CHECK(hetgrid::test::line_count(b.err) == 1);
+    CHECK(b.err == "hetgrid-inspect: output: cannot write the --svg file '" + std::string(path) +
+                       "': " + why + "\n");
+    bad.push_back("--json");  // in every mode
+    CHECK(hetgrid::test::run_command(HETGRID_INSPECT, bad).exit_code == 1);
+  }
 }

@@ -2,7 +2,7 @@
 // usage_error, which main reports as one line on stderr and exit status 2.
 #pragma once
 
-#include <charconv>
+#include <cli_args.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,15 +30,10 @@ inline constexpr std::string_view usage_text =
 inline options parse_command_line(int argc, char** argv) {
   options o;
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i], value;
-    bool has_value = false;
-    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != arg.npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_value = true;
-    }
+    const hetgrid::cli::flag_argument split = hetgrid::cli::split_flag(argv[i]);
+    const std::string_view arg = split.flag;
     const auto take_value = [&]() -> std::string_view {
-      if (has_value) return value;
+      if (split.value) return *split.value;
       if (i + 1 >= argc) throw usage_error(std::string(arg) + " needs a value");
       return argv[++i];
     };
@@ -46,11 +41,10 @@ inline options parse_command_line(int argc, char** argv) {
       o.help = true;
     } else if (arg == "--steps") {
       const std::string_view v = take_value();
-      int n = 0;
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 1000000)
+      const auto n = hetgrid::cli::parse_whole_number(v, 1, 1000000);
+      if (!n)
         throw usage_error("--steps: '" + std::string(v) + "' is not a whole number from 1 to 1000000");
-      o.steps = n;
+      o.steps = *n;
     } else if (arg == "--layout") {
       const std::string_view v = take_value();
       if (v != "seed" && v != "pair" && v != "solo")

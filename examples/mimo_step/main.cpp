@@ -5,9 +5,13 @@
 //   mpirun -np 1 build/examples/mimo_step --backend nccl --layout solo   (one GPU)
 // With --backend nccl the model lives on the GPU (device_backend.hpp) and the job ends with one
 // JSON line: the step time, split into compute, communication and hand-offs (CUDA events).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
-#include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
@@ -18,6 +22,7 @@
 #include <hetgrid/mpi.hpp>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "command_line.hpp"
@@ -40,6 +45,71 @@ inline double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// One line on stderr in one write(2), so that the lines of ranks that fail together (a wrong -np:
+// every rank) never interleave mid-line, whatever buffers sit between them and the terminal.
+inline void error_line(const std::string& text) {
+  const std::string line = "mimo_step: " + text + "\n";
+  for (std::size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// The reporter's standard output: the first write that failed, and why. A report that cannot be
+// written (a full disk, a closed stdout) fails the job instead of passing unseen.
+class report_output {
+ public:
+  void flush() {
+    if (error_ == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout)))
+      error_ = errno != 0 ? errno : EIO;
+  }
+  bool failed() const { return error_ != 0; }
+  std::string reason() const { return std::strerror(error_); }
+
+ private:
+  int error_ = 0;
+};
+
+// A line on stderr at most every few seconds while long work runs, so that a large --steps is
+// never silent (stderr: it is not part of the report).
+class progress {
+ public:
+  progress(std::string what, int total) : what_(std::move(what)), total_(total) {}
+  void done(int count) {
+    const auto now = clock::now();
+    if (now - last_ < interval) return;
+    last_ = now;
+    error_line(what_ + ": " + std::to_string(count) + " of " + std::to_string(total_) + " steps");
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  static constexpr auto interval = std::chrono::seconds(3);
+  std::string what_;
+  int total_;
+  clock::time_point last_ = clock::now();
+};
+
+// Every rank but the reporter waits here while the reporter computes the reference: asleep
+// between tests of a non-blocking barrier, where the first blocking MPI call of the step would
+// busy-poll a core per rank for as long (half a minute at a large --steps).
+inline void wait_for_reporter(const boost::mpi::communicator& world, bool reporter) {
+  MPI_Request request;
+  MPI_Ibarrier(world, &request);
+  if (reporter) {  // the last to arrive
+    MPI_Wait(&request, MPI_STATUS_IGNORE);
+    return;
+  }
+  using namespace std::chrono_literals;
+  int arrived = 0;
+  for (auto pause = 1ms;; pause = std::min(2 * pause, 10ms)) {
+    MPI_Test(&request, &arrived, MPI_STATUS_IGNORE);
+    if (arrived) return;
+    std::this_thread::sleep_for(pause);
+  }
+}
+
 // Trains on one layout with one backend; every rank returns the same exit status.
 template <class Layout, class Backend>
 int train(Backend& backend, const boost::mpi::communicator& mpi_world, const options& o) {
@@ -51,15 +121,22 @@ int train(Backend& backend, const boost::mpi::communicator& mpi_world, const opt
   std::vector<double> wall_ms, gpu_ms, compute_ms, comm_ms, handoff_ms;
   int comm_calls = 0;
   const bool reports = rank == job::reporter;
+  report_output report;
 
   std::vector<float> reference_loss;
   if (reports) {
     reference_model reference;
-    for (int s = 0; s < o.steps; ++s) reference_loss.push_back(reference.step(s));
+    progress computing("computing the single-process reference", o.steps);
+    for (int s = 0; s < o.steps; ++s) {
+      reference_loss.push_back(reference.step(s));
+      computing.done(s + 1);
+    }
     std::printf("mimo_step: layout %s, world %d, backend %s, %d steps, global batch %d\n",
                 Layout::name.data(), Layout::topology::world, backend.description().c_str(),
                 o.steps, batch);
+    report.flush();
   }
+  wait_for_reporter(mpi_world, reports);
 
   double worst = 0;
   float first_loss = 0, last_loss = 0;
@@ -88,12 +165,13 @@ int train(Backend& backend, const boost::mpi::communicator& mpi_world, const opt
     last_loss = *loss;
     std::printf("step %3d  loss %.6f  reference %.6f  %.3f ms/step\n", s + 1, *loss,
                 reference_loss[s], ms);
-    std::fflush(stdout);
+    report.flush();
   }
 
-  // The reporter's verdict, to every rank, so that all exit alike.
-  float ok = worst <= tolerance ? 1.0f : 0.0f;
-  boost::mpi::broadcast(mpi_world, ok, job::reporter);
+  // The reporter's verdict (the loss matches, the report was written), to every rank, so that
+  // all exit alike.
+  int verdict = 0;
+  const bool ok = worst <= tolerance;
   if (reports) {
     std::printf(
         "mimo_step: loss %.6f -> %.6f; the loss %s the single-process reference: max relative "
@@ -109,9 +187,13 @@ int train(Backend& backend, const boost::mpi::communicator& mpi_world, const opt
           median(wall_ms), wall_ms.empty() ? 0.0 : *std::min_element(wall_ms.begin(), wall_ms.end()),
           median(gpu_ms), median(compute_ms), median(comm_ms), median(handoff_ms), comm_calls,
           first_loss, last_loss, worst);
-    std::fflush(stdout);
+    report.flush();
+    if (report.failed())
+      error_line("cannot write the report to standard output: " + report.reason());
+    verdict = (ok ? 1 : 0) | (report.failed() ? 0 : 2);
   }
-  return ok != 0 ? 0 : 1;
+  boost::mpi::broadcast(mpi_world, verdict, job::reporter);
+  return verdict == 3 ? 0 : 1;
 }
 
 // Each backend throws hetgrid::topology_error on a world of the wrong size.
@@ -133,20 +215,19 @@ int run(const boost::mpi::communicator& world, const options& o) {
   return run_layout<seed_layout>(world, o);
 }
 
-// One line on stderr in one write(2), so that the lines of ranks that fail together (a wrong -np:
-// every rank) never interleave mid-line, whatever buffers sit between them and the terminal.
-inline void error_line(const std::string& text) {
-  const std::string line = "mimo_step: " + text + "\n";
-  for (std::size_t done = 0; done < line.size();) {
-    const ssize_t n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace mimo_step
 
 int main(int argc, char** argv) {
+  // A closed stdout (>&-) would hand descriptor 1 to the next file opened (MPI opens several),
+  // and the report would land in it: hold it with /dev/null opened read-only, on which a write
+  // fails (EBADF) as on the closed descriptor.
+  if (::fcntl(STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF) {
+    const int fd = ::open("/dev/null", O_RDONLY);
+    if (fd >= 0 && fd != STDOUT_FILENO) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::close(fd);
+    }
+  }
   mimo_step::options o;
   try {
     o = mimo_step::parse_command_line(argc, argv);

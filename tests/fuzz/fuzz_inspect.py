@@ -4,11 +4,13 @@
 Each run generates --count command lines from a fixed seed and --count more from a seed that
 changes every run (printed, so a failure can be replayed with --seed). Each is run and checked:
   - no signal, and the exit status the model predicts (0 printed, 2 bad input, 1 unwritable);
-  - bad input: nothing on stdout, exactly one line on stderr, `hetgrid-inspect: KIND: message`,
-    with the model's KIND, printable (valid UTF-8, no control character);
+  - bad input or an unwritable --svg file: nothing on stdout, exactly one line on stderr,
+    `hetgrid-inspect: KIND: message`,
+    with the model's KIND, printable (valid UTF-8, no control or invisible character);
   - --json: valid JSON, and for small layouts exactly the groups of docs/CONTRACT.md section 2;
   - --svg: a well-formed XML document whose root is <svg>;
-  - tables: valid UTF-8 without control characters (no terminal escapes);
+  - tables, JSON and SVG: valid UTF-8 without control or invisible characters (no terminal
+    escapes, no bidi reordering), and the whole table names each module in its escaped form;
   - peak RSS below --max-rss-mib (64 MiB), measured by wait4, under an address-space limit.
 
 The model is written from docs/CONTRACT.md, not from the tool's code: a second opinion.
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import xml.etree.ElementTree as ElementTree
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -73,7 +76,8 @@ class Model:
     # ---- docs/CONTRACT.md section 5: the command line. Returns ("ok", request) or (kind, None). ----
     @staticmethod
     def parse_int(text):
-        if not re.fullmatch(rb"-?[0-9]+", text):
+        # Decimal digits, '-' only on a negative value ("-0" is refused, as "+0" is).
+        if not re.fullmatch(rb"-?[0-9]+", text) or re.fullmatch(rb"-0+", text):
             return None
         value = int(text)
         return value if INT_MIN <= value <= INT_MAX else None
@@ -246,6 +250,14 @@ NAME_BYTES = [b"a", b"z", b"_", b"-", b"\\", b'"', b"'", b"<", b">", b"&", b"\x0
               b"\x1b[31m", b"\x0b", b"\t", b"\n", b"\r", b"\x7f", b"\xc2\x9b", b"\xc3\xa9",
               b"\xe2\x80\xae", b"\xef\xbf\xbe", b"\xf0\x9f\x98\x80", b"\xff", b"\xfe", b"\xc0\xaf",
               b"\xed\xa0\x80", b"\xe2\x82", b",", b"=", b" ", b"]]>", b"%", b"&amp;"]
+# Invisible and reordering characters, escaped like control bytes (issue 20, row 4): bidi
+# embeddings, overrides, isolates and marks, zero-width characters, the soft hyphen, line and
+# paragraph separators, a variation selector, a tag, a C1 control; and visible look-alikes that
+# print as themselves (no-break space, e acute).
+INVISIBLE = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+             "\u2069", "\u200e", "\u200f", "\u061c", "\u200b", "\u200c", "\u200d", "\u2060",
+             "\ufeff", "\u00ad", "\u2028", "\u2029", "\ufe0f", "\U000e0041", "\u0085"]
+NAME_BYTES += [c.encode("utf-8") for c in INVISIBLE] + [b"\xc2\xa0", b"e\xcc\x81"]
 KEYS = [b"ranks", b"tp", b"cp", b"pp", b"ep", b"expt_tp", b"offset", b"gtp_remat",
         b"expt_gtp_remat", b"language", b"colour", b"Tp", b"", b"dp"]
 
@@ -441,12 +453,35 @@ def run(binary, args, stdout_path=None):
     return proc.returncode, out, err, usage.ru_maxrss * 1024, seconds
 
 
+def hidden(c):
+    """What the contract escapes: controls (C0, DEL, C1), format characters (bidi controls,
+    zero-width characters, the soft hyphen, tags), line and paragraph separators, variation
+    selectors and noncharacters."""
+    cp = ord(c)
+    return (unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") or 0xfe00 <= cp <= 0xfe0f
+            or 0xfdd0 <= cp <= 0xfdef or cp & 0xfffe == 0xfffe)
+
+
 def printable_text(data):
     try:
         text = data.decode("utf-8", "strict")
     except UnicodeDecodeError:
         return False
-    return not any((ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f for c in text)
+    return not any(hidden(c) and c != "\n" for c in text)
+
+
+def printable(name):
+    """A valid UTF-8 name as people see it: a backslash doubled, each byte of a hidden character
+    as \\xNN, everything else as itself."""
+    out = []
+    for c in name.decode("utf-8"):
+        if c == "\\":
+            out.append("\\\\")
+        elif hidden(c):
+            out.append("".join("\\x%02x" % b for b in c.encode("utf-8")))
+        else:
+            out.append(c)
+    return "".join(out).encode("utf-8")
 
 
 class Failure(Exception):
@@ -512,8 +547,10 @@ def check_case(model, binary, args, max_rss, tmp):
         specs = [model.resolve(m) for m in req["modules"]]
         broken = model.check(req["world"], specs)
         if broken is None and req["svg"] is not None:
-            if sum(s["ranks"] for s in specs) > SVG_MAX_RANKS or req["svg"].startswith(b"/nonexistent/"):
+            if sum(s["ranks"] for s in specs) > SVG_MAX_RANKS:
                 broken = "usage"
+            elif req["svg"].startswith(b"/nonexistent/"):
+                broken = "output"  # a file that cannot be written: exit 1 with the reason
             else:
                 svg_path = req["svg"]
         kind = broken or "ok"
@@ -521,7 +558,8 @@ def check_case(model, binary, args, max_rss, tmp):
         expect(code == 0 and err == b"" and out.startswith(b"usage: hetgrid-inspect"), "help")
         return kind, seconds
     if kind != "ok":
-        expect(code == 2, "exit %d, model says %s; stderr %r" % (code, kind, err[:300]))
+        expect(code == (1 if kind == "output" else 2),
+               "exit %d, model says %s; stderr %r" % (code, kind, err[:300]))
         expect(out == b"", "stdout not empty")
         expect(err.endswith(b"\n") and err.count(b"\n") == 1, "not one line: %r" % err[:300])
         match = re.match(rb"hetgrid-inspect: ([a-z]+): .+\n\Z", err, re.S)
@@ -533,6 +571,7 @@ def check_case(model, binary, args, max_rss, tmp):
     expect(code == 0, "exit %d, model says ok; stderr %r" % (code, err[:300]))
     expect(err == b"", "stderr %r" % err[:300])
     if req["json"]:
+        expect(printable_text(out), "JSON not printable (a hidden character left raw)")
         doc = json.loads(out.decode("utf-8", "strict"))
         if req["rank"] is None:
             check_json_layout(model, doc, req["world"], specs)
@@ -540,8 +579,14 @@ def check_case(model, binary, args, max_rss, tmp):
             check_json_rank(model, doc, req["world"], specs, req["rank"])
     else:
         expect(printable_text(out), "table not printable")
+        if req["rank"] is None and len(specs) <= 100:  # the whole table names every module
+            for s in specs:
+                shown = printable(s["name"])
+                expect(shown in out, "name %r not in the table" % shown)
         expect(len(out) < 1 << 20 or len(specs) > 100, "a table of %d bytes" % len(out))
     if svg_path is not None:
+        with open(svg_path.decode(), "rb") as picture:
+            expect(printable_text(picture.read()), "SVG not printable")
         root = ElementTree.parse(svg_path.decode()).getroot()  # raises on XML that is not well-formed
         expect(root.tag.endswith("svg"), "svg root")
         os.unlink(svg_path)

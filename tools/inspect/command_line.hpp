@@ -2,7 +2,8 @@
 // into a request. Only the syntax is checked here; the layout rules are hetgrid::check_layout's.
 #pragma once
 
-#include <charconv>
+#include <algorithm>
+#include <cli_args.hpp>
 #include <cstddef>
 #include <hetgrid/hetgrid.hpp>
 #include <optional>
@@ -41,15 +42,15 @@ inline constexpr std::string_view usage_text =
     "Exit status 0: printed; 2: a malformed command line or a broken layout rule, told in one\n"
     "line on stderr: 'hetgrid-inspect: KIND: message'; 1: the output could not be written.\n"
     "A module name is UTF-8 text of at most 31 bytes; tables, errors and pictures print a\n"
-    "backslash as \\\\ and each byte of a control character as \\xNN.\n";
+    "backslash as \\\\ and each byte of a control or invisible character (bidi controls,\n"
+    "zero-width characters, the soft hyphen, U+2028 ...) as \\xNN; JSON writes those as \\uXXXX.\n";
 
 // What the user asked for.
 struct request {
   int world = 0;
+  // Each module as given, with `expt_tp` resolved: a key left out is tp's value, so an
+  // expt_tp of 0 here is one the user typed (layout_rules.hpp checks it as a size).
   std::vector<grid_spec> modules;
-  // expt_tp_given_zero[i] != 0: module i said `expt_tp=0`, which grid_spec cannot tell from a
-  // key left out (its 0 means "same as tp"); the layout check reports it as `positive`.
-  std::vector<unsigned char> expt_tp_given_zero;
   bool json = false;
   std::optional<int> rank;
   std::optional<std::string> svg;     // a file to draw the layout into
@@ -72,16 +73,6 @@ namespace detail {
 
 inline input_error usage(std::string message) { return {"usage", std::move(message)}; }
 
-// A whole token as an int: optional '-', then decimal digits; nullopt for anything else (empty,
-// '+', spaces, trailing text, or a number that does not fit an int).
-inline std::optional<int> parse_int(std::string_view text) {
-  int value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
-  return value;
-}
-
 // The int field of grid_spec that a key sets; nullptr for a key that is not one.
 inline int* int_field(grid_spec& spec, std::string_view key) {
   if (key == "ranks") return &spec.ranks;
@@ -97,10 +88,9 @@ inline int* int_field(grid_spec& spec, std::string_view key) {
 }
 
 // One `key=value` or the bare word `language` of a module's list. @post `seen` holds the key
-// @post expt_tp_zero is set when the item is `expt_tp=0`.
 inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view item,
                                               std::vector<std::string>& seen,
-                                              std::string_view module_text, bool& expt_tp_zero) {
+                                              std::string_view module_text) {
   const std::size_t eq = item.find('=');
   const std::string_view key = item.substr(0, eq);
   const std::string where = " in --module '" + std::string(module_text) + "'";
@@ -117,47 +107,41 @@ inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view 
   if (field == nullptr) return usage("unknown key '" + std::string(key) + "'" + where);
   if (eq == std::string_view::npos)
     return usage("key '" + std::string(key) + "' needs a value" + where);
-  const auto value = parse_int(item.substr(eq + 1));
+  const auto value = cli::parse_whole_number<int>(item.substr(eq + 1));
   if (!value)
     return usage("value of '" + std::string(key) + "' is not an integer: '" +
                  std::string(item.substr(eq + 1)) + "'" + where);
   *field = *value;
-  if (key == "expt_tp" && *value == 0) expt_tp_zero = true;
   return std::nullopt;
 }
 
-struct module_input {
-  grid_spec spec;
-  bool expt_tp_given_zero = false;
-};
-
-// NAME:key=value,... -> a grid_spec, every key left out at grid_spec's default.
-inline std::variant<module_input, input_error> parse_module(std::string_view text) {
+// NAME:key=value,... -> a grid_spec, every key left out at its default (expt_tp: tp's value).
+inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos)
     return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
   const std::string_view name = text.substr(0, colon);
   if (name.size() > static_cast<std::size_t>(max_name_length))
     return input_error{"names", "a module name must be at most " + std::to_string(max_name_length) +
-                                    " characters; '" + std::string(name) + "' has " +
+                                    " bytes; '" + std::string(name) + "' has " +
                                     std::to_string(name.size())};
   if (!clean_text::is_utf8(name))
     return input_error{"names", "a module name must be UTF-8 text; '" + std::string(name) +
                                     "' is not"};
-  module_input module;
-  grid_spec& spec = module.spec;
+  grid_spec spec;
   name.copy(spec.name, name.size());
   std::vector<std::string> seen;
   std::string_view rest = text.substr(colon + 1);
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
-    if (auto error = apply_field(spec, item, seen, text, module.expt_tp_given_zero)) return *error;
+    if (auto error = apply_field(spec, item, seen, text)) return *error;
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
     if (rest.empty()) return usage("trailing ',' in --module '" + std::string(text) + "'");
   }
-  return module;
+  if (std::find(seen.begin(), seen.end(), "expt_tp") == seen.end()) spec.expt_tp = spec.tp;
+  return spec;
 }
 
 }  // namespace detail
@@ -167,12 +151,9 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
   request req;
   bool world_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view flag = args[i];
-    std::optional<std::string_view> inline_value;
-    if (const std::size_t eq = flag.find('='); flag.starts_with("--") && eq != flag.npos) {
-      inline_value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    }
+    const cli::flag_argument split = cli::split_flag(args[i]);
+    const std::string_view flag = split.flag;
+    const std::optional<std::string_view> inline_value = split.value;
     const auto value = [&]() -> std::optional<std::string_view> {
       if (inline_value) return inline_value;
       if (i + 1 < args.size()) return args[++i];
@@ -202,12 +183,10 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
       if (flag == "--module") {
         auto module = detail::parse_module(*text);
         if (auto* error = std::get_if<input_error>(&module)) return *error;
-        const auto& parsed = std::get<detail::module_input>(module);
-        req.modules.push_back(parsed.spec);
-        req.expt_tp_given_zero.push_back(parsed.expt_tp_given_zero ? 1 : 0);
+        req.modules.push_back(std::get<grid_spec>(module));
         continue;
       }
-      const auto number = detail::parse_int(*text);
+      const auto number = cli::parse_whole_number<int>(*text);
       if (!number)
         return detail::usage(std::string(flag) + " needs an integer, not '" + std::string(*text) +
                              "'");

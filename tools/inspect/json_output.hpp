@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "clean_text.hpp"
+
 namespace hetgrid::inspect {
 
 // The output stream refused a write (a full disk, a closed pipe): main reports it and exits 1.
@@ -61,9 +63,10 @@ class json_stream {
     return raw(std::string_view(digits, static_cast<std::size_t>(end - digits)));
   }
   // Names are UTF-8 (command_line.hpp checks it; clean_text.hpp says why); should one not be, its
-  // bad bytes print as U+FFFD rather than throw.
+  // bad bytes print as U+FFFD rather than throw. Hidden characters print as \u escapes.
   json_stream& string(std::string_view text) {
-    return raw(json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace));
+    return raw(clean_text::json_escape_hidden(
+        json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace)));
   }
   json_stream& key(std::string_view name) { return string(name).raw(":"); }
   json_stream& boolean(bool value) { return raw(value ? "true" : "false"); }

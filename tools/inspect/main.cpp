@@ -1,8 +1,11 @@
 // hetgrid-inspect: checks a layout given on the command line and prints its process groups, as a
 // table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad
-// input; exit status 1 and one line on stderr when the output cannot be written.
+// input; exit status 1 and one line on stderr when the output (stdout or the --svg file) cannot
+// be written or memory runs out.
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <new>
 #include <fstream>
 #include <hetgrid/hetgrid.hpp>
 #include <iostream>
@@ -24,7 +27,7 @@ namespace {
 namespace hg = hetgrid;
 
 constexpr int exit_bad_input = 2;
-constexpr int exit_write_failed = 1;
+constexpr int exit_failed = 1;  // the output could not be written, or memory ran out
 
 // A picture of more ranks than this is no picture: the tool refuses it before drawing.
 constexpr long long svg_max_ranks = 65536;
@@ -36,15 +39,18 @@ int fail(std::string_view message, int status = exit_bad_input) {
   return status;
 }
 
+std::string reason(int error_number) {
+  return error_number != 0 ? std::strerror(error_number) : "write error";
+}
+
 int write_failed(int error_number) {
-  return fail(std::string("output: cannot write to standard output: ") +
-                  (error_number != 0 ? std::strerror(error_number) : "write error"),
-              exit_write_failed);
+  return fail("output: cannot write to standard output: " + reason(error_number),
+              exit_failed);
 }
 
 int run(const hg::inspect::request& req) {
   if (const auto broken = hg::inspect::check_layout_input(req.world, req.modules,
-                                                          req.expt_tp_given_zero))
+                                                          hg::inspect::expt_tp_zero::typed))
     return fail(broken->message);
   const hg::runtime_topology layout(req.world, req.modules);
   std::optional<hg::inspect::groups_query> groups;
@@ -60,9 +66,16 @@ int run(const hg::inspect::request& req) {
     if (drawn > svg_max_ranks)
       return fail("usage: --svg draws at most " + std::to_string(svg_max_ranks) +
                   " ranks; this layout has " + std::to_string(drawn));
+    // Opened, written, flushed and closed: a failure at any step is the file's (exit 1), with
+    // the reason the system gave.
+    errno = 0;
     std::ofstream picture(*req.svg);
     if (picture) hg::inspect::write_layout_svg(picture, layout);
-    if (!picture.flush()) return fail("usage: cannot write the --svg file '" + *req.svg + "'");
+    if (picture) picture.flush();
+    if (picture) picture.close();
+    if (picture.fail())
+      return fail("output: cannot write the --svg file '" + *req.svg + "': " + reason(errno),
+                  exit_failed);
   }
   if (groups) {
     hg::inspect::write_groups_json(std::cout, layout, *groups);
@@ -85,11 +98,11 @@ int run(const hg::inspect::request& req) {
 int main(int argc, char** argv) {
   namespace inspect = hetgrid::inspect;
   std::ios::sync_with_stdio(false);
-  const std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-  const inspect::parse_result parsed = inspect::parse_command_line(args);
-  if (const auto* error = std::get_if<inspect::input_error>(&parsed))
-    return fail(error->kind + ": " + error->message);
   try {
+    const std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    const inspect::parse_result parsed = inspect::parse_command_line(args);
+    if (const auto* error = std::get_if<inspect::input_error>(&parsed))
+      return fail(error->kind + ": " + error->message);
     int status = 0;
     if (std::holds_alternative<inspect::help_request>(parsed))
       std::cout << inspect::usage_text;
@@ -101,5 +114,9 @@ int main(int argc, char** argv) {
     return 0;
   } catch (const inspect::write_error& e) {
     return write_failed(e.error_number());
+  } catch (const std::bad_alloc&) {
+    // Written without allocating: the memory that ran out is freed by now, but need not be.
+    std::fputs("hetgrid-inspect: memory: out of memory\n", stderr);
+    return exit_failed;
   }
 }

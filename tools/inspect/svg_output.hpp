@@ -1,8 +1,10 @@
 // tools/inspect/svg_output.hpp: the layout as a picture (hetgrid-inspect --svg FILE). Each module
 // is a panel of its ranks, coloured by module: columns are pp stages (data flows left to right),
-// rows are dp replicas, and a dashed box is a tp-cp group (tp across, cp down). Grey arrows are
-// the pp hand-offs; thick arrows are the bridge from each other module into the language module
-// (docs/CONTRACT.md section 4), drawn from source leader to destination leader.
+// rows are dp replicas, and a dashed box holds one stage of one replica: the base view's other
+// dims (hetgrid/view.hpp: tp, gtp_remat, cp), the fastest across and the rest down, so every rank
+// has a place of its own. Grey arrows are the pp hand-offs; thick arrows are the bridge from each
+// other module into the language module (docs/CONTRACT.md section 4), drawn from source leader to
+// destination leader.
 #pragma once
 
 #include <algorithm>
@@ -25,11 +27,11 @@ namespace hetgrid::inspect {
 
 namespace detail::svg {
 
-inline constexpr double cell_w = 56, cell_h = 40, cell_gap = 4;
-inline constexpr double group_pad = 7;   // inside a tp-cp group's dashed box
+inline constexpr double cell_w = 56, cell_h = 40, cell_gap = 4;  // cell_w: the narrowest
+inline constexpr double group_pad = 7;   // inside a dashed box
 inline constexpr double stage_gap = 40;  // room for the pp arrows
 inline constexpr double row_gap = 12;
-inline constexpr double panel_pad = 16, header_h = 50, label_w = 48;
+inline constexpr double panel_pad = 16, header_h = 66, label_w = 48;
 inline constexpr double panel_gap = 28, bridge_gap = 150, margin = 24, title_h = 56;
 inline constexpr double legend_h = 96;
 
@@ -81,13 +83,76 @@ inline std::string span_text(const grid& g) {
                             std::to_string(g.offset + g.ranks - 1);
 }
 
-inline std::string header_text(const grid& g) {
-  std::string dims = span_text(g) + ":  tp=" + std::to_string(g.tp) + " cp=" +
-                     std::to_string(g.cp) + " pp=" + std::to_string(g.pp) + " dp=" +
-                     std::to_string(g.dp);
-  if (g.ep > 1 || g.expt_tp != g.tp)
-    dims += "  ep=" + std::to_string(g.ep) + " expt_tp=" + std::to_string(g.expt_tp);
+// The base view's dims (view.hpp's order) by role in the picture: dp picks the row, pp the
+// column, and the rest (`inner`) the place inside a dashed box: inner[0] across, the others down.
+inline constexpr int dp_dim = *dim_index(view::base, "dp");
+inline constexpr std::array<int, view_dim_count - 2> inner = [] {
+  std::array<int, view_dim_count - 2> dims{};
+  for (int i = 0, n = 0; i < view_dim_count; ++i)
+    if (i != dp_dim && i != pp_dim) dims[n++] = i;
   return dims;
+}();
+
+// A rank's coordinate in each base dim. @pre g.contains(rank)
+inline grid::dims_array base_coords(const grid& g, int rank) {
+  const grid::dims_array size = g.sizes(view::base), stride = g.strides(view::base);
+  grid::dims_array c{};
+  for (int i = 0; i < view_dim_count; ++i) c[i] = (rank - g.offset) / stride[i] % size[i];
+  return c;
+}
+
+// "tp=2 gtp_remat=1 ...": every dim of view `v`.
+inline std::string view_sizes(const grid& g, view v) {
+  std::string text;
+  const grid::dims_array size = g.sizes(v);
+  for (int i = 0; i < view_dim_count; ++i) {
+    if (i > 0) text += ' ';
+    text.append(dims_of(v)[i]).append("=").append(std::to_string(size[i]));
+  }
+  return text;
+}
+inline std::string header_text(const grid& g) {
+  return span_text(g) + ":  " + view_sizes(g, view::base);
+}
+inline std::string expert_text(const grid& g) {
+  return "expert view:  " + view_sizes(g, view::expert);
+}
+
+// A cell's caption: its inner coordinates ("tp1 gtp_remat0 cp1"), a dim of size 1 left out but
+// the first.
+inline std::string cell_caption(const grid& g, const grid::dims_array& c) {
+  const grid::dims_array size = g.sizes(view::base);
+  std::string text;
+  for (const int d : inner) {
+    if (d != inner[0] && size[d] == 1) continue;
+    if (!text.empty()) text += ' ';
+    text.append(base_dims[d]).append(std::to_string(c[d]));
+  }
+  return text;
+}
+
+// "tp-gtp_remat-cp", "tp across; gtp_remat, cp down", "tp=0, gtp_remat=0, cp=0": the legend's.
+inline std::string inner_names(std::string_view between, std::string_view after = {},
+                               std::size_t from = 0) {
+  std::string text;
+  for (std::size_t k = from; k < inner.size(); ++k) {
+    if (k > from) text.append(between);
+    text.append(base_dims[inner[k]]).append(after);
+  }
+  return text;
+}
+
+// The legend's lines for the dashed box and for the bridge's leaders.
+inline std::string box_legend() {
+  std::string text = inner_names("-");
+  text.append(" group (").append(base_dims[inner[0]]).append(" across; ");
+  text.append(inner_names(", ", "", 1)).append(" down); rows: ").append(base_dims[dp_dim]);
+  text.append(" replicas; columns: ").append(base_dims[pp_dim]).append(" stages");
+  return text;
+}
+inline std::string leader_legend() {
+  std::string text = "bridge, source leader -> destination leader (leaders: thick border; ";
+  return text.append(inner_names(", ", "=0")).append(" of each replica)");
 }
 
 // Where a module's panel and each of its ranks are drawn.
@@ -96,24 +161,44 @@ struct panel {
   int module = 0, colour = 0;
   box frame;
 
-  double group_w() const { return g->tp * cell_w + (g->tp - 1) * cell_gap + 2 * group_pad; }
-  double group_h() const { return g->cp * cell_h + (g->cp - 1) * cell_gap + 2 * group_pad; }
+  // Cells across and down in a dashed box (inner[0]; the other inner dims, fastest first).
+  int across() const { return g->sizes(view::base)[inner[0]]; }
+  int down() const {
+    int n = 1;
+    for (std::size_t k = 1; k < inner.size(); ++k) n *= g->sizes(view::base)[inner[k]];
+    return n;
+  }
+  // Wide enough for the longest caption, that of the last rank.
+  double cell_width() const {
+    const grid::dims_array last = base_coords(*g, g->offset + g->ranks - 1);
+    const double caption = text_width(cell_caption(*g, last), 10);
+    return std::max(cell_w, caption + 8);
+  }
+  double group_w() const {
+    return across() * cell_width() + (across() - 1) * cell_gap + 2 * group_pad;
+  }
+  double group_h() const { return down() * cell_h + (down() - 1) * cell_gap + 2 * group_pad; }
   double width() const {
     const double drawn = 2 * panel_pad + label_w + g->pp * group_w() + (g->pp - 1) * stage_gap;
-    return std::max(drawn, 2 * panel_pad + text_width(header_text(*g), 12));
+    const double header =
+        std::max(text_width(header_text(*g), 12), text_width(expert_text(*g), 12));
+    return std::max(drawn, 2 * panel_pad + header);
   }
   double height() const { return header_h + g->dp * group_h() + (g->dp - 1) * row_gap + panel_pad; }
 
-  // The dashed box of the tp-cp group of replica `dp` at stage `pp`.
+  // The dashed box of replica `dp` at stage `pp`.
   box group_box(int dp, int pp) const {
     return {frame.x + panel_pad + label_w + pp * (group_w() + stage_gap),
             frame.y + header_h + dp * (group_h() + row_gap), group_w(), group_h()};
   }
   box cell(int rank) const {
-    const rank_coords c = g->coords(rank);
-    const box b = group_box(c.dp, c.pp);
-    return {b.x + group_pad + c.tp * (cell_w + cell_gap), b.y + group_pad + c.cp * (cell_h + cell_gap),
-            cell_w, cell_h};
+    const grid::dims_array c = base_coords(*g, rank), size = g->sizes(view::base);
+    int row = 0;  // the inner dims after the first, mixed radix, fastest first
+    for (std::size_t k = inner.size() - 1; k >= 1; --k) row = row * size[inner[k]] + c[inner[k]];
+    const box b = group_box(c[dp_dim], c[pp_dim]);
+    const double w = cell_width();
+    return {b.x + group_pad + c[inner[0]] * (w + cell_gap),
+            b.y + group_pad + row * (cell_h + cell_gap), w, cell_h};
   }
 };
 
@@ -149,10 +234,12 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
        std::string(g.name()) + (g.language && !says_language ? "  (language module)" : ""), 16,
        colours[2], "start", "bold");
   text(out, p.frame.x + panel_pad, p.frame.y + 40, header_text(g), 12, "#333333");
+  text(out, p.frame.x + panel_pad, p.frame.y + 56, expert_text(g), 12, "#555555");
 
   for (int d = 0; d < g.dp; ++d) {
     const box row = p.group_box(d, 0);
-    text(out, p.frame.x + panel_pad, row.y + 14, "dp " + std::to_string(d), 12, "#555555");
+    text(out, p.frame.x + panel_pad, row.y + 14, std::string(base_dims[dp_dim]) + " " +
+         std::to_string(d), 12, "#555555");
     for (int s = 0; s < g.pp; ++s) {
       const box b = p.group_box(d, s);
       out << "<rect x=\"" << num(b.x) << "\" y=\"" << num(b.y) << "\" width=\"" << num(b.w)
@@ -166,7 +253,8 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
   }
   for (int d = 0; d < g.pp && g.dp > 0; ++d) {  // stage captions under the last row
     const box b = p.group_box(g.dp - 1, d);
-    text(out, b.x + b.w / 2, b.y + b.h + 11, "pp " + std::to_string(d), 10, "#777777", "middle");
+    text(out, b.x + b.w / 2, b.y + b.h + 11, std::string(base_dims[pp_dim]) + " " +
+         std::to_string(d), 10, "#777777", "middle");
   }
 
   for (int r = g.offset; r < g.offset + g.ranks; ++r) {
@@ -179,10 +267,8 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
         << (leader ? "#222222" : colours[1]) << "\" stroke-width=\"" << (leader ? 3 : 1.5)
         << "\"/>\n";
     text(out, c.x + c.w / 2, c.y + 18, std::to_string(r), 15, colours[2], "middle", "bold");
-    const rank_coords k = g.coords(r);
-    std::string where = "tp" + std::to_string(k.tp);
-    if (g.cp > 1) where += " cp" + std::to_string(k.cp);
-    text(out, c.x + c.w / 2, c.y + 33, where, 10, "#444444", "middle");
+    text(out, c.x + c.w / 2, c.y + 33, cell_caption(g, base_coords(g, r)), 10, "#444444",
+         "middle");
     if (g.embd_group(r)) {  // holds the tied embedding
       out << "<circle cx=\"" << num(c.right() - 7) << "\" cy=\"" << num(c.y + 7)
           << "\" r=\"4.5\" fill=\"#7b3fa0\"/>\n";
@@ -216,7 +302,9 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
   panel lm{&grids[language], language, 0, {}};
   lm.frame = {lm_x, margin + title_h, lm.width(), lm.height()};
   const double content_h = std::max(left_h - (panels.empty() ? 0 : panel_gap), lm.frame.h);
-  const double width = std::max(lm.frame.right() + margin, 640.0);
+  const std::string box_words = box_legend(), leader_words = leader_legend();
+  const double legend_w = 2 * 14 + 34 + text_width(leader_words, 12);
+  const double width = std::max({lm.frame.right() + margin, 640.0, legend_w + 2 * margin});
   const double height = margin + title_h + content_h + 20 + legend_h + margin;
 
   // Bridges into the language module, where the leader counts divide.
@@ -270,11 +358,12 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
     if (!b) continue;
     for (int i = 0; i < b->source_leaders().count; ++i)
       for (const bridge_transfer t : b->sends(b->source_leaders()[i])) {
-        // From the edge of the leader's tp-cp group, so the arrow crosses no other rank.
-        const rank_coords sc = p.g->coords(t.source_rank);
-        const rank_coords dc = lm.g->coords(t.destination_rank);
-        const double x1 = p.group_box(sc.dp, sc.pp).right(), y1 = p.cell(t.source_rank).mid_y();
-        const double x2 = lm.group_box(dc.dp, dc.pp).x - 2;
+        // From the edge of the leader's dashed box, so the arrow crosses no other rank.
+        const grid::dims_array sc = base_coords(*p.g, t.source_rank);
+        const grid::dims_array dc = base_coords(*lm.g, t.destination_rank);
+        const double x1 = p.group_box(sc[dp_dim], sc[pp_dim]).right();
+        const double y1 = p.cell(t.source_rank).mid_y();
+        const double x2 = lm.group_box(dc[dp_dim], dc[pp_dim]).x - 2;
         const double y2 = lm.cell(t.destination_rank).mid_y();
         arrow(out, x1, y1, x2, y2, "#222222", 2.5, "bridge");
         // The share of the batch it carries, at the end with one arrow: the source's for
@@ -296,14 +385,11 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
   const double lx = margin + 14;
   out << "<rect x=\"" << num(lx) << "\" y=\"" << num(ly + 12) << "\" width=\"26\" height=\"18\""
       << " rx=\"4\" fill=\"none\" stroke=\"#888888\" stroke-dasharray=\"4 3\"/>\n";
-  text(out, lx + 34, ly + 25, "tp-cp group (tp across, cp down); rows: dp replicas; columns: pp stages",
-       12, "#333333");
+  text(out, lx + 34, ly + 25, box_words, 12, "#333333");
   arrow(out, lx, ly + 45, lx + 26, ly + 45, "#8a8a8a", 2, "pp");
   text(out, lx + 34, ly + 49, "pp hand-off to the next stage", 12, "#333333");
   arrow(out, lx, ly + 69, lx + 26, ly + 69, "#222222", 2.5, "bridge");
-  text(out, lx + 34, ly + 73,
-       "bridge, source leader -> destination leader (leaders: thick border; tp=0, cp=0 of each "
-       "replica)", 12, "#333333");
+  text(out, lx + 34, ly + 73, leader_words, 12, "#333333");
   out << "<circle cx=\"" << num(lx + 13) << "\" cy=\"" << num(ly + 87) << "\" r=\"4.5\""
       << " fill=\"#7b3fa0\"/>\n";
   text(out, lx + 34, ly + 91, "holds the tied embedding (embd group: first and last pp stage)",
