@@ -159,15 +159,16 @@ void watchdog_probes() {
 // A program's own kind: its groups, and with its own settings a communicator of its own.
 static constexpr hg::group_kind tp_pp = hg::make_kind("tp_pp_mine", {"tp", "pp"});
 template <class Topology>
-void own_kind(int groups_each, int communicators) {
+void own_kind(int groups_each, int communicators, int made_on_first_use) {
   using mine = typename Topology::template with_kinds<tp_pp>;
   constexpr nc::settings_table own = nc::settings_table{}.with(tp_pp, {.high_priority = true});
   {
     nc::rank_groups<mine> groups(*boot);
     CHECK(groups.group_count() == groups_each);
     CHECK(groups.communicator_count() == communicators);  // its settings equal: shared
-    check_groups<mine>(groups);
     CHECK(groups.created_count() == 0);
+    check_groups<mine>(groups);
+    CHECK(groups.created_count() == made_on_first_use);  // one-rank groups, made on first use
   }
   nc::rank_groups<mine, own> groups(*boot);
   CHECK(groups.communicator_count() == communicators + 1);
@@ -243,7 +244,7 @@ TEST_CASE("a one-module layout" * doctest::test_suite("world1")) {
 }
 
 TEST_CASE("world 1: a program's own kind" * doctest::test_suite("world1")) {
-  own_kind<solo>(44, 1);
+  own_kind<solo>(44, 1, 0);
 }
 TEST_CASE("world 1: every communicator made is released exactly once" *
           doctest::test_suite("world1")) {
@@ -273,8 +274,9 @@ TEST_CASE("pair: each rank's groups on its own, no communicator made" *
           doctest::test_suite("world2")) {
   nc::rank_groups<pair> groups(*boot);
   check_counts<pair>(groups, {{20, 22}, 1, 0});
-  check_groups<pair>(groups);
   CHECK(groups.created_count() == 0);
+  check_groups<pair>(groups);
+  CHECK(groups.created_count() == 1);  // the one-rank communicator, made on first use
   CHECK((groups.module("images") != nullptr) == (boot->rank() == 0));
   CHECK((groups.language() != nullptr) == (boot->rank() == 1));
 }
@@ -336,7 +338,7 @@ TEST_CASE("world 2, the world's reuse off: every group split, as many as the pla
 }
 
 TEST_CASE("world 2: a program's own kind" * doctest::test_suite("world2")) {
-  own_kind<pair_tp>(23, 2);
+  own_kind<pair_tp>(23, 2, 1);
 }
 TEST_CASE("world 2: every communicator made is released exactly once" *
           doctest::test_suite("world2")) {

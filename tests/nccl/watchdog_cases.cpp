@@ -115,8 +115,14 @@ int stall(const nc::bootstrap& boot, stalled what, double timeout_s, double abor
   std::printf("watchdog_cases: rank %d: group %s: stall_started_ms=%lld timeout_s=%.3f\n",
               boot.rank(), group.name().c_str(), epoch_ms(), timeout_s);
   std::fflush(stdout);
-  cudaStreamSynchronize(group.stream());  // never returns: the watchdog ends the process
-  std::printf("watchdog_cases: FAILED: the stalled operation completed on rank %d\n",
+  // Returns only once the watchdog has aborted the communicator (its kernel then gives up);
+  // the watchdog ends the process right after, so a process still here 10 s later failed.
+  const cudaError_t synced = cudaStreamSynchronize(group.stream());
+  std::printf("watchdog_cases: rank %d: the stalled operation returned (%s) at %lld ms\n",
+              boot.rank(), cudaGetErrorString(synced), epoch_ms());
+  std::fflush(stdout);
+  std::this_thread::sleep_for(std::chrono::seconds(10));
+  std::printf("watchdog_cases: FAILED: rank %d still runs 10 s after its stall returned\n",
               boot.rank());
   return 0;  // a stall that ends is no stall; expect_watchdog.sh fails on exit 0
 }
