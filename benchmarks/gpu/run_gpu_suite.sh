@@ -54,9 +54,12 @@ watch_case() {  # NP CASE TIMEOUT [ARGS]: expect_watchdog.sh on this environment
   echo "rc=$?"
 }
 
-{ date -u; git log -1 --format='%H %s' 2>&1; nvidia-smi -L
-  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; nproc
-  mpirun --version | head -1; ls /usr/lib/x86_64-linux-gnu/ | grep -i nccl; } > "$out/machine.txt" 2>&1
+# The binaries' commit: BIN_DIR/COMMIT where a copy of them carries one, else BIN_DIR's checkout.
+{ date -u; echo "binaries: $bin"
+  cat "$bin/COMMIT" 2>/dev/null || git -C "$bin" log -1 --format='%H %s' 2>&1
+  nvidia-smi -L; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv; nproc
+  mpirun --version | head -1; ls /usr/lib/x86_64-linux-gnu/ | grep -i nccl
+} > "$out/machine.txt" 2>&1
 
 for part in $parts; do case $part in
 nccl)
@@ -99,6 +102,7 @@ np1)  # one rank, the machine's NCCL: what the one-GPU runs have always covered
     # mpirun takes about 2 s over a rank's non-zero exit (it shows why MPI_Abort is the default)
     for args in "3" "10" "3 0" "3 0.5 exit_alone"; do watch_case 1 stall $args; done
     watch_case 1 stall_p2p 3; watch_case 1 stall_world 3
+    EXPECT_LINE="the handler took" watch_case 1 handler_lock 3
     stamp "stalled operation, no mpirun (MPI singleton), timeout 3 s"
     timeout 60 "$watchdog" stall 3; echo "rc=$? ended at $(date +%s%3N) ms"
     stamp "shutdown with work in flight"; run -np 1 "$watchdog" shutdown; echo "rc=$?"

@@ -4,7 +4,8 @@
 # passes when every rank ends non-zero, the watchdog's line names the group that stalled
 # ("nccl watchdog: group 'hetgrid:...'", the one each rank printed), and the job ended within
 # TIMEOUT + 2 s of the stall's start (printed by each rank). Exit 77 (skipped) where the
-# program says SKIPPED (no GPU, or ranks NCCL would not let share one).
+# program says SKIPPED (no GPU, or ranks NCCL would not let share one). $EXPECT_LINE, where set,
+# must be in the output too.
 set -u
 np=${1:?usage: expect_watchdog.sh NP TIMEOUT BINARY [ABORT_GUARD]}; timeout_s=${2:?}; binary=${3:?}
 shift 3  # the rest: watchdog_cases' ABORT_GUARD [exit_alone]
@@ -27,6 +28,7 @@ group=$(grep -o "group hetgrid:[a-z_]*:[a-z_]*: stall_started" <<<"$out" | head 
         sed 's/^group \(.*\): stall_started$/\1/')
 [ -n "$group" ] || fail "no rank said which group it stalled"
 grep -q "nccl watchdog: group '$group'" <<<"$out" || fail "no line names the group $group"
+[ -z "${EXPECT_LINE:-}" ] || grep -qF "$EXPECT_LINE" <<<"$out" || fail "no line says '$EXPECT_LINE'"
 starts=$(grep -o "stall_started_ms=[0-9]*" <<<"$out" | cut -d= -f2)
 [ "$(wc -w <<<"$starts")" -eq "$np" ] || fail "not every rank reached the stall"
 limit_ms=$(awk -v t="$timeout_s" 'BEGIN { printf "%d", (t + 2) * 1000 }')

@@ -178,6 +178,20 @@ void own_kind(int groups_each, int communicators, int made_on_first_use) {
   CHECK(comm.identity() != groups.language()->tp.identity());
 }
 
+// A topology compiled for another world: the one world-size check, naming both sizes.
+template <class Topology>
+void wrong_world() {
+  try {
+    nc::rank_groups<Topology> groups(*boot);
+    FAIL("no throw");
+  } catch (const hg::topology_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("the job has " + std::to_string(boot->size()) + " ranks") !=
+          std::string::npos);
+    CHECK(what.find("world of " + std::to_string(Topology::world)) != std::string::npos);
+  }
+}
+
 }  // namespace
 
 // --- world 1 ---
@@ -258,14 +272,7 @@ TEST_CASE("world 1: one watchdog thread per rank_groups probes every group's str
 
 TEST_CASE("a topology for world 2 started with one rank names both sizes" *
           doctest::test_suite("world1")) {
-  try {
-    nc::rank_groups<world_of_two> groups(*boot);
-    FAIL("no throw");
-  } catch (const hg::topology_error& e) {
-    const std::string what = e.what();
-    CHECK(what.find("the job has 1 ranks") != std::string::npos);
-    CHECK(what.find("world of 2") != std::string::npos);
-  }
+  wrong_world<world_of_two>();
 }
 
 // --- world 2: every path with a peer ---
@@ -354,14 +361,7 @@ TEST_CASE("world 2: the watchdog probes every group's stream" * doctest::test_su
 
 TEST_CASE("a topology for world 1 started with two ranks names both sizes" *
           doctest::test_suite("world2")) {
-  try {
-    nc::rank_groups<solo> groups(*boot);
-    FAIL("no throw");
-  } catch (const hg::topology_error& e) {
-    const std::string what = e.what();
-    CHECK(what.find("the job has 2 ranks") != std::string::npos);
-    CHECK(what.find("world of 1") != std::string::npos);
-  }
+  wrong_world<solo>();
 }
 
 // --- any size ---

@@ -13,6 +13,8 @@
 //     groups' world(). Every rank then blocks in cudaStreamSynchronize. The watchdog must end
 //     every rank non-zero with a line naming the group; expect_watchdog.sh checks the time
 //     (this prints when the stall started, in ms since the epoch).
+//   watchdog_cases handler_lock TIMEOUT
+//     A watchdog of its own whose handler calls the watchdog (see handler_lock below).
 //   watchdog_cases shutdown
 //     Queues 64 all-reduces of 64 MiB and a grouped send/recv on the group without waiting,
 //     then destroys the groups (work in flight) and the bootstrap; the results must be complete
@@ -203,6 +205,36 @@ int exit_stuck(bool hold) {
   std::_Exit(1);
 }
 
+// A watchdog alone (no communicator) whose handler uses the watchdog itself: watch() takes the
+// list's lock, so this ends only if the handler runs without it (it would wait forever on a
+// lock its own thread holds). Prints the stall's start as stall() does; the handler's line
+// names the group, and the policy then ends the process with exit status 1.
+int handler_lock(double timeout_s) {
+  unsigned* flag = nullptr;
+  nc::check_cuda(cudaMalloc(&flag, sizeof(unsigned)), "cudaMalloc");
+  nc::check_cuda(cudaMemset(flag, 0, sizeof(unsigned)), "cudaMemset");
+  nc::owned_stream stream = nc::make_stream();
+  nc::check_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+  nc::watchdog* self = nullptr;
+  nc::watchdog w(nc::watchdog_options{
+      .timeout_s = timeout_s, .on_failure = [&self](const nc::watchdog_event& event) {
+        nc::watchdog::handle late = self->watch("hetgrid:test:late", nullptr, nullptr);
+        std::printf("watchdog_cases: the handler took the watchdog's lock (%s)\n",
+                    event.group.c_str());
+        std::fflush(stdout);
+      }});
+  self = &w;
+  nc::watchdog::handle watched = w.watch("hetgrid:test:handler", stream.get(), nullptr);
+  wait_value32()(reinterpret_cast<CUstream>(stream.get()), reinterpret_cast<CUdeviceptr>(flag), 1,
+                 CU_STREAM_WAIT_VALUE_EQ);
+  std::printf("watchdog_cases: rank 0: group hetgrid:test:handler: stall_started_ms=%lld "
+              "timeout_s=%.3f\n", epoch_ms(), timeout_s);
+  std::fflush(stdout);
+  std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s + 30));
+  std::printf("watchdog_cases: FAILED: the handler never ended the process\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,10 +243,14 @@ int main(int argc, char** argv) {
     if (!hetgrid::nccl::gpu_available()) return gpu_check::skip("watchdog_cases");
     return exit_stuck(mode == "exit_stuck");
   }
+  if (mode == "handler_lock") {
+    if (!hetgrid::nccl::gpu_available()) return gpu_check::skip("watchdog_cases");
+    return handler_lock(argc > 2 ? std::atof(argv[2]) : 3.0);
+  }
   const bool stalls = mode == "stall" || mode == "stall_p2p" || mode == "stall_world";
   if (!stalls && mode != "shutdown") {
     std::fprintf(stderr, "usage: watchdog_cases stall|stall_p2p|stall_world TIMEOUT "
-                         "[ABORT_GUARD [exit_alone]] | shutdown\n");
+                         "[ABORT_GUARD [exit_alone]] | handler_lock TIMEOUT | shutdown\n");
     return 2;
   }
   if (!hetgrid::nccl::gpu_available()) return gpu_check::skip("watchdog_cases");
