@@ -208,8 +208,10 @@ int exit_stuck(bool hold) {
 // A watchdog alone (no communicator) whose handler uses the watchdog itself: watch() takes the
 // list's lock, so this ends only if the handler runs without it (it would wait forever on a
 // lock its own thread holds). Prints the stall's start as stall() does; the handler's line
-// names the group, and the policy then ends the process with exit status 1.
+// names the group, then it ends the job as rank_groups' default does (abort_mpi_job: a
+// process that ends alone takes mpirun about 2 s more, past expect_watchdog.sh's limit).
 int handler_lock(double timeout_s) {
+  boost::mpi::environment env;
   unsigned* flag = nullptr;
   nc::check_cuda(cudaMalloc(&flag, sizeof(unsigned)), "cudaMalloc");
   nc::check_cuda(cudaMemset(flag, 0, sizeof(unsigned)), "cudaMemset");
@@ -222,6 +224,7 @@ int handler_lock(double timeout_s) {
         std::printf("watchdog_cases: the handler took the watchdog's lock (%s)\n",
                     event.group.c_str());
         std::fflush(stdout);
+        nc::abort_mpi_job(event);
       }});
   self = &w;
   nc::watchdog::handle watched = w.watch("hetgrid:test:handler", stream.get(), nullptr);
