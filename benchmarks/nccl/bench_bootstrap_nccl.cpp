@@ -23,10 +23,8 @@ namespace {
 using solo = hg::layouts::solo::topology;
 using pair = hg::layouts::pair::topology;
 
-constexpr nc::build_options eager_no_reuse{.reuse_world = false,
-                                           .singleton_policy = nc::singletons::eager_split};
-constexpr nc::build_options lazy_no_reuse{.reuse_world = false,
-                                          .singleton_policy = nc::singletons::lazy_local};
+constexpr hg::plan_options eager_no_reuse = nc::split_everything;
+constexpr hg::plan_options lazy_no_reuse{.reuse_world = false};
 // The memory study: one communicator with fewer channels, or sharing its parent's resources.
 constexpr nc::settings_table ctas_1 = nc::settings_table{}.with_slot(0, {.max_ctas = 1});
 constexpr nc::settings_table ctas_2 = nc::settings_table{}.with_slot(0, {.max_ctas = 2});
@@ -42,13 +40,12 @@ constexpr nc::settings_table latency_pp =
 float* scratch = nullptr;
 
 void all_reduce_once(ncclComm_t comm, cudaStream_t stream, const char* what) {
-  namespace d = nc::detail;
-  d::check(ncclAllReduce(scratch, scratch, 1, ncclFloat, ncclSum, comm, stream), what);
-  nc::await(comm, 120, what);
-  d::check_cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+  nc::check(ncclAllReduce(scratch, scratch, 1, ncclFloat, ncclSum, comm, stream), what);
+  nc::await(comm, nc::default_timeout_s, what);
+  nc::check_cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
 }
 
-template <class Topology, nc::settings_table Settings, nc::build_options Options>
+template <class Topology, nc::settings_table Settings, hg::plan_options Options>
 void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double world_mib) {
   const auto& world = boot.mpi_world();
   world.barrier();
@@ -87,7 +84,7 @@ void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double wo
 
 template <class Topology>
 bool run_variant(nc::bootstrap& boot, const std::string& v, double init_s, double world_mib) {
-  if (v == "default") run<Topology, nc::settings_table{}, nc::build_options{}>(boot, "default", init_s, world_mib);
+  if (v == "default") run<Topology, nc::settings_table{}, hg::plan_options{}>(boot, "default", init_s, world_mib);
   else if (v == "no_reuse_eager") run<Topology, nc::settings_table{}, eager_no_reuse>(boot, "no_reuse_eager", init_s, world_mib);
   else if (v == "no_reuse_lazy") run<Topology, nc::settings_table{}, lazy_no_reuse>(boot, "no_reuse_lazy", init_s, world_mib);
   else if (v == "latency_pp") run<Topology, latency_pp, eager_no_reuse>(boot, "latency_pp", init_s, world_mib);

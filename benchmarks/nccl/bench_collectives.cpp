@@ -11,8 +11,10 @@
 // --compare (issue 14): in one run, interleaved R rounds (median), for each op and size from
 // --min-bytes (8) to --max-bytes (64 KiB unless given): "default" (hetgrid's rank_groups with
 // default settings and its watchdog running), "blocking" (a plain blocking communicator made
-// by this program with ncclCommInitRankConfig, no hetgrid object, no watchdog) and "nonblocking" (the old default), and
-// default / blocking as "ratio". Without a GPU it prints one line and exits 77.
+// by this program with ncclCommInitRankConfig, no hetgrid object, no watchdog), "nonblocking"
+// (the old default) and "unwatched" (the default's communicator on a stream no watchdog
+// probes: default / unwatched is what the probes cost, unwatched / blocking what the
+// communicator does), with default / blocking as "ratio". Without a GPU: one line, exit 77.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -29,7 +31,6 @@
 
 namespace hg = hetgrid;
 namespace nc = hetgrid::nccl;
-namespace d = hetgrid::nccl::detail;
 
 namespace {
 
@@ -77,19 +78,19 @@ struct device_buffers {
 };
 device_buffers make_buffers(size_t count, int rank) {
   device_buffers b;
-  d::check_cuda(cudaMalloc(&b.send, count * sizeof(float)), "cudaMalloc(send)");
-  d::check_cuda(cudaMalloc(&b.recv, count * sizeof(float)), "cudaMalloc(recv)");
+  nc::check_cuda(cudaMalloc(&b.send, count * sizeof(float)), "cudaMalloc(send)");
+  nc::check_cuda(cudaMalloc(&b.recv, count * sizeof(float)), "cudaMalloc(recv)");
   std::vector<float> host(count);
   for (size_t i = 0; i < count; ++i) host[i] = input_value(rank, i);
-  d::check_cuda(cudaMemcpy(b.send, host.data(), count * sizeof(float), cudaMemcpyHostToDevice),
+  nc::check_cuda(cudaMemcpy(b.send, host.data(), count * sizeof(float), cudaMemcpyHostToDevice),
                 "cudaMemcpy");
   return b;
 }
 
 // A non-blocking communicator may answer ncclInProgress: it must finish before the next call.
 void issue(ncclResult_t result, ncclComm_t comm, const char* what) {
-  d::check(result, what);
-  if (result == ncclInProgress) nc::await(comm, 300, what);
+  nc::check(result, what);
+  if (result == ncclInProgress) nc::await(comm, nc::default_timeout_s, what);
 }
 
 void launch(op o, ncclComm_t comm, cudaStream_t stream, float* send, float* recv, size_t count,
@@ -106,9 +107,9 @@ void launch(op o, ncclComm_t comm, cudaStream_t stream, float* send, float* recv
             "ncclReduceScatter");
       break;
     case op::send_recv: {
-      d::check(ncclGroupStart(), "ncclGroupStart");
-      d::check(ncclSend(send, count, ncclFloat, (rank + 1) % n, comm, stream), "ncclSend");
-      d::check(ncclRecv(recv, count, ncclFloat, (rank - 1 + n) % n, comm, stream), "ncclRecv");
+      nc::check(ncclGroupStart(), "ncclGroupStart");
+      nc::check(ncclSend(send, count, ncclFloat, (rank + 1) % n, comm, stream), "ncclSend");
+      nc::check(ncclRecv(recv, count, ncclFloat, (rank - 1 + n) % n, comm, stream), "ncclRecv");
       issue(ncclGroupEnd(), comm, "ncclGroupEnd");
       break;
     }
@@ -161,20 +162,20 @@ int run(const nc::group_comm& group, int world_rank, const options& opt,
       count -= count % n;  // all-gather / reduce-scatter split it evenly
       if (count == 0) continue;
       for (int i = 0; i < opt.warmup; ++i) launch(o, comm, stream, send, recv, count, rank, n);
-      nc::await(comm, 300, "warm-up");
-      d::check_cuda(cudaStreamSynchronize(stream), "sync");
+      nc::await(comm, nc::default_timeout_s, "warm-up");
+      nc::check_cuda(cudaStreamSynchronize(stream), "sync");
       world.barrier();
       cudaEventRecord(start, stream);
       for (int i = 0; i < opt.iters; ++i) launch(o, comm, stream, send, recv, count, rank, n);
       cudaEventRecord(stop, stream);
-      nc::await(comm, 300, "timed");
-      d::check_cuda(cudaEventSynchronize(stop), "sync");
+      nc::await(comm, nc::default_timeout_s, "timed");
+      nc::check_cuda(cudaEventSynchronize(stop), "sync");
       float ms = 0;
       cudaEventElapsedTime(&ms, start, stop);
       const double us = bench::max_over_ranks(world, 1000.0 * ms / opt.iters);
       // Check: the last op's output, every element up to 1 Mi, then a stride.
       const size_t out = recv_count(o, count, n);
-      d::check_cuda(cudaMemcpy(host.data(), recv, out * sizeof(float), cudaMemcpyDeviceToHost),
+      nc::check_cuda(cudaMemcpy(host.data(), recv, out * sizeof(float), cudaMemcpyDeviceToHost),
                     "cudaMemcpy");
       int bad = 0;
       const size_t step = out > (1u << 20) ? out / (1u << 20) : 1;
@@ -208,11 +209,11 @@ double time_ops(op o, ncclComm_t comm, cudaStream_t stream, float* send, float* 
     cudaEventCreate(&stop);
   }
   for (int i = 0; i < opt.warmup; ++i) launch(o, comm, stream, send, recv, count, rank, n);
-  d::check_cuda(cudaStreamSynchronize(stream), "sync");
-  d::check_cuda(cudaEventRecord(start, stream), "cudaEventRecord");
+  nc::check_cuda(cudaStreamSynchronize(stream), "sync");
+  nc::check_cuda(cudaEventRecord(start, stream), "cudaEventRecord");
   for (int i = 0; i < opt.iters; ++i) launch(o, comm, stream, send, recv, count, rank, n);
-  d::check_cuda(cudaEventRecord(stop, stream), "cudaEventRecord");
-  d::check_cuda(cudaEventSynchronize(stop), "sync");
+  nc::check_cuda(cudaEventRecord(stop, stream), "cudaEventRecord");
+  nc::check_cuda(cudaEventSynchronize(stop), "sync");
   float ms = 0;
   cudaEventElapsedTime(&ms, start, stop);
   return 1000.0 * ms / opt.iters;
@@ -244,11 +245,11 @@ int compare(const std::vector<compared>& modes, int n, int rank, int world_rank,
           samples[m].push_back(bench::max_over_ranks(world, us));
           // Every mode's result is checked: the first elements, up to 1 Mi of them.
           const size_t out = std::min(recv_count(o, count, n), check.size());
-          d::check_cuda(cudaMemcpy(check.data(), recv, out * sizeof(float), cudaMemcpyDeviceToHost),
+          nc::check_cuda(cudaMemcpy(check.data(), recv, out * sizeof(float), cudaMemcpyDeviceToHost),
                         "cudaMemcpy");
           for (size_t i = 0; i < out; ++i)
             if (check[i] != expected(o, i, count, rank, n)) ++bad;
-          d::check_cuda(cudaMemset(recv, 0, recv_count(o, count, n) * sizeof(float)), "cudaMemset");
+          nc::check_cuda(cudaMemset(recv, 0, recv_count(o, count, n) * sizeof(float)), "cudaMemset");
         }
       bad = bench::max_over_ranks(world, bad);
       wrong += bad;
@@ -272,9 +273,12 @@ int compare(const std::vector<compared>& modes, int n, int rank, int world_rank,
       // Medians' ratios, and the best rounds' (min over rounds: less exposed to the machine).
       std::printf("{\"bench\": \"collectives_compare\", \"op\": \"%s\", \"mode\": \"ratio\", "
                   "\"size\": %.0f, \"default_over_blocking\": %.3f, \"nonblocking_over_blocking\": %.3f, "
-                  "\"min_default_over_blocking\": %.3f}\n",
+                  "\"min_default_over_blocking\": %.3f, \"unwatched_over_blocking\": %.3f, "
+                  "\"default_over_unwatched\": %.3f}\n",
                   name(o), size, median[0] / median[1], modes.size() > 2 ? median[2] / median[1] : 0.0,
-                  samples[0].front() / samples[1].front());
+                  samples[0].front() / samples[1].front(),
+                  modes.size() > 3 ? median[3] / median[1] : 0.0,
+                  modes.size() > 3 ? median[0] / median[3] : 0.0);
       std::fflush(stdout);
     }
   }
@@ -287,13 +291,13 @@ int compare(const std::vector<compared>& modes, int n, int rank, int world_rank,
 // (its own unique id, ncclCommInitRankConfig with blocking = 1): nothing of hetgrid's in it.
 nc::owned_comm plain_blocking(const nc::bootstrap& boot) {
   ncclUniqueId id{};
-  if (boot.rank() == 0) d::check(ncclGetUniqueId(&id), "ncclGetUniqueId");
+  if (boot.rank() == 0) nc::check(ncclGetUniqueId(&id), "ncclGetUniqueId");
   MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_Comm(boot.mpi_world()));
   ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
   config.blocking = 1;
   config.commName = "bench:blocking";
   ncclComm_t comm = nullptr;
-  d::check(ncclCommInitRankConfig(&comm, boot.size(), id, boot.rank(), &config),
+  nc::check(ncclCommInitRankConfig(&comm, boot.size(), id, boot.rank(), &config),
            "ncclCommInitRankConfig(bench:blocking)");
   return nc::owned_comm(comm);
 }
@@ -303,12 +307,14 @@ int run_compare(const nc::bootstrap& boot, const options& opt) {
   nc::rank_groups<Topology> hetgrid_default(boot);  // its watchdog runs throughout
   split_groups<Topology, nonblocking_tp> old_default(boot);
   nc::owned_comm blocking = plain_blocking(boot);
-  nc::owned_stream blocking_stream(0);
+  nc::owned_stream blocking_stream = nc::make_stream();
+  nc::owned_stream unwatched_stream = nc::make_stream();
   const nc::group_comm& tp = hetgrid_default.language()->tp;
   const nc::group_comm& tp_nb = old_default.language()->tp;
   const std::vector<compared> modes{{"default", tp.get(), tp.stream()},
                                     {"blocking", blocking.get(), blocking_stream.get()},
-                                    {"nonblocking", tp_nb.get(), tp_nb.stream()}};
+                                    {"nonblocking", tp_nb.get(), tp_nb.stream()},
+                                    {"unwatched", tp.get(), unwatched_stream.get()}};
   const int rc = compare(modes, tp.size(), tp.rank(), boot.rank(), opt, boot.mpi_world());
   if (boot.rank() == 0)
     std::printf("{\"bench\": \"collectives_compare\", \"watchdog_running\": %s, "

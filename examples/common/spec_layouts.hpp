@@ -37,8 +37,17 @@ struct pair_tp {
   using topology = ::hetgrid::topology<2, language>;
 };
 
+// Two ranks, both modules colocated on both: images tp 2, language dp 2 (one H200 runs it with
+// two ranks sharing the GPU).
+struct colocated_pair {
+  using images = module_grid<grid_spec{.name = "images", .ranks = 2, .tp = 2}>;
+  using language = module_grid<grid_spec{.name = "language", .ranks = 2, .language = true}>;
+  using topology = ::hetgrid::topology<2, images, language>;
+};
+
 static_assert(seed::topology::layout == layout::non_colocated);
 static_assert(pair::topology::layout == layout::non_colocated);
 static_assert(solo::topology::layout == layout::colocated);
+static_assert(colocated_pair::topology::layout == layout::colocated);
 
 }  // namespace hetgrid::layouts

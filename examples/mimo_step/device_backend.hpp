@@ -25,7 +25,7 @@
 namespace mimo_step {
 
 inline void cuda_check(cudaError_t result, const char* what) {
-  hetgrid::nccl::detail::check_cuda(result, std::string("mimo_step: ") + what);
+  hetgrid::nccl::check_cuda(result, std::string("mimo_step: ") + what);
 }
 
 // Device memory of n values of T, zeroed, or copied from a host vector.
@@ -183,12 +183,13 @@ class device_ops {
     bool outgoing;
   };
   static void check(ncclResult_t result, const char* what) {
-    hetgrid::nccl::detail::check(result, std::string("mimo_step: ") + what);
+    hetgrid::nccl::check(result, std::string("mimo_step: ") + what);
   }
   // hetgrid's communicators are blocking by default; a non-blocking one is waited for here.
   void issue(ncclResult_t result, const char* what) {
     check(result, what);
-    if (result == ncclInProgress) hetgrid::nccl::await(comm_, 300.0, what);
+    if (result == ncclInProgress)
+      hetgrid::nccl::await(comm_, hetgrid::nccl::default_timeout_s, what);
   }
   void begin() {
     cuda_check(cudaStreamWaitEvent(stream_, clock_->begin(compute_)), "cudaStreamWaitEvent");
@@ -271,7 +272,7 @@ class device_math {
 
 // The pipeline's hand-offs go first: the pp group's stream at high priority, with two channels
 // (a latency-bound group; few CTAs make its communicator cheap: BENCHMARKS.md, "NCCL on one GPU").
-// The bridge runs over the world, whose stream the backend makes at high priority too.
+// The bridge runs over the groups' world(), whose stream is high priority too (the default).
 inline constexpr hetgrid::nccl::settings_table device_settings =
     hetgrid::nccl::settings_table{}.with(hetgrid::group_kind::pp,
                                          {.high_priority = true, .max_ctas = 2});
@@ -283,10 +284,7 @@ class device_backend {
   using ops = device_ops;
 
   explicit device_backend(const boost::mpi::communicator& world)
-      : checked_(check(world)),
-        groups_(boot_),
-        world_stream_(hetgrid::nccl::detail::stream_priority(true)),
-        compute_(hetgrid::nccl::detail::stream_priority(false)) {}
+      : checked_(check(world)), groups_(boot_), compute_(hetgrid::nccl::make_stream()) {}
   device_backend(const device_backend&) = delete;
   device_backend& operator=(const device_backend&) = delete;
 
@@ -294,9 +292,10 @@ class device_backend {
     const hetgrid::nccl::group_comm& comm = held_communicator(groups_, module, slot);
     return ops(comm.get(), comm.stream(), comm.rank(), comm.size(), compute_.get(), &clock_);
   }
+  // Watched by the groups' watchdog like every group.
   ops world() {
-    return ops(boot_.nccl_world(), world_stream_.get(), boot_.rank(), boot_.size(), compute_.get(),
-               &clock_);
+    const hetgrid::nccl::group_comm& job = groups_.world();
+    return ops(job.get(), job.stream(), job.rank(), job.size(), compute_.get(), &clock_);
   }
   cudaStream_t compute() const { return compute_.get(); }
   device_math math() const { return device_math(compute_.get()); }
@@ -310,15 +309,17 @@ class device_backend {
   }
 
  private:
+  // The job's own check before the bootstrap: a wrong -np must be the world-size error on every
+  // rank, not the bootstrap's (a node with more ranks than GPUs); the library's own check, in
+  // the executor, then finds nothing.
   static bool check(const boost::mpi::communicator& world) {
     hetgrid::check_world_size(world.size(), Topology::world);
     return true;
   }
 
-  bool checked_;  // first: the size check runs before the bootstrap makes any communicator
+  bool checked_;  // first: before the bootstrap makes any communicator
   hetgrid::nccl::bootstrap boot_;
   hetgrid::nccl::rank_groups<Topology, device_settings> groups_;
-  hetgrid::nccl::owned_stream world_stream_;  // the bridge's: high priority
   hetgrid::nccl::owned_stream compute_;
   step_clock clock_;
 };

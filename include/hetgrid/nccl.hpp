@@ -1,5 +1,6 @@
 // hetgrid/nccl.hpp: the NCCL runtime (docs/CONTRACT.md section 3): the bootstrap, per-group
-// settings and the instantiator. Needs NCCL, the CUDA runtime and Boost.MPI (target hetgrid::nccl).
+// settings, the instantiator and its watchdog. Needs NCCL, the CUDA runtime and Boost.MPI
+// (target hetgrid::nccl).
 #pragma once
 
 #include "hetgrid/nccl/bootstrap.hpp"

@@ -12,19 +12,19 @@ namespace one_hot {
 
 inline std::vector<float> members_by_all_reduce(const hetgrid::nccl::group_comm& group,
                                                 int world_rank, int world_size) {
-  namespace d = hetgrid::nccl::detail;
+  namespace nc = hetgrid::nccl;
   std::vector<float> host(world_size, 0.0f);
   host[world_rank] = 1.0f;
   float* buffer = nullptr;
-  d::check_cuda(cudaMalloc(&buffer, sizeof(float) * world_size), "cudaMalloc");
-  d::check_cuda(cudaMemcpy(buffer, host.data(), sizeof(float) * world_size, cudaMemcpyHostToDevice),
+  nc::check_cuda(cudaMalloc(&buffer, sizeof(float) * world_size), "cudaMalloc");
+  nc::check_cuda(cudaMemcpy(buffer, host.data(), sizeof(float) * world_size, cudaMemcpyHostToDevice),
                 "cudaMemcpy");
   ncclComm_t comm = group.get();
-  d::check(ncclAllReduce(buffer, buffer, world_size, ncclFloat, ncclSum, comm, group.stream()),
+  nc::check(ncclAllReduce(buffer, buffer, world_size, ncclFloat, ncclSum, comm, group.stream()),
            "ncclAllReduce");
-  hetgrid::nccl::await(comm, 60, "one-hot all-reduce");
-  d::check_cuda(cudaStreamSynchronize(group.stream()), "cudaStreamSynchronize");
-  d::check_cuda(cudaMemcpy(host.data(), buffer, sizeof(float) * world_size, cudaMemcpyDeviceToHost),
+  nc::await(comm, 60, "one-hot all-reduce");
+  nc::check_cuda(cudaStreamSynchronize(group.stream()), "cudaStreamSynchronize");
+  nc::check_cuda(cudaMemcpy(host.data(), buffer, sizeof(float) * world_size, cudaMemcpyDeviceToHost),
                 "cudaMemcpy");
   cudaFree(buffer);
   return host;

@@ -10,16 +10,22 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdio>
+#include <cstring>
 #include <optional>
+#include <string>
 
-#include "hetgrid/nccl/comm.hpp"
+#include "hetgrid/nccl/error.hpp"
+#include "hetgrid/nccl/gpu.hpp"
+#include "hetgrid/nccl/handle.hpp"
+#include "hetgrid/nccl/polling.hpp"
 #include "hetgrid/nccl/settings.hpp"
-#include "hetgrid/nccl/watchdog.hpp"
+#include "hetgrid/nccl/split.hpp"
+#include "hetgrid/nccl/watchdog_policy.hpp"
 
 namespace hetgrid::nccl {
 
 struct bootstrap_options {
-  double timeout_s = 120.0;  // for the world communicator's initialization
+  double timeout_s = default_timeout_s;  // for the world communicator's initialization
   bool verbose = false;      // print one line per rank: rank, local rank, device, NCCL version
   // The world is first made non-blocking (its creation polled with the deadline: a peer that
   // never arrives ends in an error). With this on, the world handed out for work is a blocking
@@ -30,14 +36,46 @@ struct bootstrap_options {
 
 namespace detail {
 
-// The rank among the processes that share this node's memory.
-inline int node_local_rank(const boost::mpi::communicator& world) {
+// This rank's place among the processes that share its node's memory, and how many of them
+// use a GPU (all that run the bootstrap; a test's rank that never touches one does not).
+struct node_place {
+  int rank = 0, size = 1, gpu_users = 1;
+  bool uses_gpu = true;
+};
+inline node_place node_local(const boost::mpi::communicator& world, bool uses_gpu = true) {
   MPI_Comm node = MPI_COMM_NULL;
   MPI_Comm_split_type(MPI_Comm(world), MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
-  int local = 0;
-  MPI_Comm_rank(node, &local);
+  node_place place{.uses_gpu = uses_gpu};
+  MPI_Comm_rank(node, &place.rank);
+  MPI_Comm_size(node, &place.size);
+  int mine = uses_gpu ? 1 : 0;
+  MPI_Allreduce(&mine, &place.gpu_users, 1, MPI_INT, MPI_SUM, node);
   MPI_Comm_free(&node);
-  return local;
+  return place;
+}
+
+// Every rank learns whether some node has more GPU users than NCCL lets its GPUs take, and gets
+// the first such rank's message: one error on every rank, before any NCCL call can hang or
+// stop at "Duplicate GPU detected". Collective over `world`.
+inline std::string placement_error(const boost::mpi::communicator& world, node_place node,
+                                   int gpus) {
+  const std::string refusal = node.uses_gpu ? gpu_sharing_refusal(node.gpu_users, gpus) : "";
+  char message[512] = {};
+  if (!refusal.empty()) {
+    char host[MPI_MAX_PROCESSOR_NAME] = {};
+    int length = 0;
+    MPI_Get_processor_name(host, &length);
+    std::snprintf(message, sizeof message, "nccl: host %s has %d rank%s but %d GPU%s: %s", host,
+                  node.gpu_users, node.gpu_users == 1 ? "" : "s", gpus, gpus == 1 ? "" : "s",
+                  refusal.c_str());
+  }
+  struct {
+    int bad, rank;
+  } mine{refusal.empty() ? 0 : 1, world.rank()}, first{};
+  MPI_Allreduce(&mine, &first, 1, MPI_2INT, MPI_MAXLOC, MPI_Comm(world));
+  if (first.bad == 0) return "";
+  MPI_Bcast(message, sizeof message, MPI_CHAR, first.rank, MPI_Comm(world));
+  return message;
 }
 
 // Starts MPI only where the program has not (an environment it made stays the program's).
@@ -63,15 +101,19 @@ inline void abort_mpi_job(const watchdog_event&) {
 class bootstrap {
  public:
   explicit bootstrap(bootstrap_options options = {})
-      : env_(detail::start_mpi()), local_rank_(detail::node_local_rank(world_)) {
+      : env_(detail::start_mpi()) {
+    const detail::node_place node = detail::node_local(world_);
+    local_rank_ = node.rank;
     int devices = 0;
-    detail::check_cuda(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
-    if (devices < 1) throw error(ncclInvalidUsage, "cuda: no GPU on this node");
+    if (cudaGetDeviceCount(&devices) != cudaSuccess) devices = 0;  // none: the same error
+    if (const std::string refused = detail::placement_error(world_, node, devices);
+        !refused.empty())
+      throw error(ncclInvalidUsage, refused);
     device_ = local_rank_ % devices;
-    detail::check_cuda(cudaSetDevice(device_), "cudaSetDevice");
+    check_cuda(cudaSetDevice(device_), "cudaSetDevice");
 
     ncclUniqueId id{};
-    if (world_.rank() == 0) detail::check(ncclGetUniqueId(&id), "ncclGetUniqueId");
+    if (world_.rank() == 0) check(ncclGetUniqueId(&id), "ncclGetUniqueId");
     MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_Comm(world_));
 
     const auto t0 = detail::clock::now();
@@ -82,14 +124,15 @@ class bootstrap {
                                : comm_settings{.blocking = false},
         "hetgrid:world");
     ncclComm_t comm = nullptr;
-    detail::check(ncclCommInitRankConfig(&comm, world_.size(), id, world_.rank(), &config),
+    check(ncclCommInitRankConfig(&comm, world_.size(), id, world_.rank(), &config),
                   "ncclCommInitRankConfig(world)");
     detail::await_ready(comm, detail::deadline_after(options.timeout_s), "world",
                         options.timeout_s);
     control_ = owned_comm(comm);
     if (options.blocking_world) {
       // The split follows the parent's (non-blocking) mode: polled with the same deadline.
-      ncclConfig_t twin_config = detail::make_config(comm_settings{.blocking = true}, "hetgrid:world");
+      ncclConfig_t twin_config =
+          detail::make_config(comm_settings{.blocking = true}, "hetgrid:world");
       nccl_world_ = detail::split_bounded(comm, 0, world_.rank(), twin_config,
                                           detail::deadline_after(options.timeout_s),
                                           options.timeout_s, "the world's blocking twin");

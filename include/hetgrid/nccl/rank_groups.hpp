@@ -5,22 +5,35 @@
 // one.
 #pragma once
 
-#include <array>
 #include <boost/mpi/communicator.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
-#include "hetgrid/hetgrid.hpp"
 #include "hetgrid/executor.hpp"
+#include "hetgrid/hetgrid.hpp"
 #include "hetgrid/nccl/bootstrap.hpp"
-#include "hetgrid/nccl/comm.hpp"
+#include "hetgrid/nccl/error.hpp"
+#include "hetgrid/nccl/handle.hpp"
+#include "hetgrid/nccl/polling.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/split.hpp"
 #include "hetgrid/nccl/watchdog.hpp"
 #include "hetgrid/process_groups.hpp"
 #include "hetgrid/split_plan.hpp"
 
 namespace hetgrid::nccl {
+
+// How rank_groups makes and watches its communicators (the plan's shape is a template argument).
+struct rank_groups_options {
+  double timeout_s = default_timeout_s;  // creation: all split rounds, each lazy group of one
+  watchdog_options watch{};              // the steady state
+  // The non-blocking communicator to split off, so that each split is polled with the deadline
+  // (the bootstrap's split_parent(); null: the world communicator itself).
+  ncclComm_t split_parent = nullptr;
+  bool world_high_priority = true;  // world()'s stream: a bridge between modules is latency-bound
+};
 
 namespace detail {
 
@@ -35,9 +48,10 @@ struct comm_slot {
   double timeout_s = 0;
   watchdog::handle watch;
 
-  // A stall while finalizing is still caught by the watchdog; the comm is not aborted twice.
+  // A stall while finalizing is still caught by the watchdog; a communicator the watchdog has
+  // claimed is its to abort (the process is ending), so it is left alone here.
   ~comm_slot() {
-    watch.closing();
+    if (!watch.closing()) (void)owned.release();
     owned.reset();
     watch.release();
   }
@@ -48,7 +62,8 @@ struct comm_slot {
       check(ncclGetUniqueId(&id), "ncclGetUniqueId(" + name + ")");
       ncclConfig_t config = make_config(settings, name.c_str());
       ncclComm_t made = nullptr;
-      check(ncclCommInitRankConfig(&made, 1, id, 0, &config), "ncclCommInitRankConfig(" + name + ")");
+      check(ncclCommInitRankConfig(&made, 1, id, 0, &config),
+            "ncclCommInitRankConfig(" + name + ")");
       await_ready(made, deadline_after(timeout_s), name, timeout_s);
       owned = owned_comm(made);
       comm = made;
@@ -57,13 +72,6 @@ struct comm_slot {
     return comm;
   }
 };
-
-inline int stream_priority(bool high) {
-  int least = 0, greatest = 0;
-  check_cuda(cudaDeviceGetStreamPriorityRange(&least, &greatest),
-             "cudaDeviceGetStreamPriorityRange");
-  return high ? greatest : least;
-}
 
 }  // namespace detail
 
@@ -82,6 +90,7 @@ class group_comm {
   // Equal for groups that share one communicator.
   const void* identity() const { return slot_; }
   const comm_settings& settings() const { return slot_->settings; }
+  const std::string& name() const { return slot_->name; }
 
  private:
   detail::comm_slot* slot_ = nullptr;
@@ -92,30 +101,26 @@ class group_comm {
 // The NCCL backend of the executor: ncclCommSplit of the world communicator as the split
 // primitive, the world communicator itself for whole-job groups, a lazily made local
 // communicator for groups of one. Each class gets a comm_slot (communicator, stream, settings).
+// The job's size and this rank's place are the NCCL world's: the executor checks that size
+// against the topology, the one world-size check on this path.
 class backend {
  public:
   using handle = std::unique_ptr<detail::comm_slot>;
   using communicator = group_comm;
 
-  // split_parent: the communicator to split off (non-blocking, so that each split is polled with
-  // the deadline); null: nccl_world itself. watch: the steady-state watchdog (watchdog.hpp).
-  backend(int mpi_ranks, int rank, ncclComm_t nccl_world, ncclComm_t split_parent,
-          const settings_table& settings, double timeout_s, watchdog_options watch)
-      : mpi_ranks_(mpi_ranks), rank_(rank), world_(nccl_world),
-        parent_(split_parent != nullptr ? split_parent : nccl_world), settings_(settings),
-        timeout_s_(timeout_s), deadline_(detail::deadline_after(timeout_s)),
+  backend(ncclComm_t nccl_world, const settings_table& settings, rank_groups_options options)
+      : world_(nccl_world),
+        parent_(options.split_parent != nullptr ? options.split_parent : nccl_world),
+        settings_(settings), timeout_s_(options.timeout_s),
+        deadline_(detail::deadline_after(options.timeout_s)),
         watchdog_(std::make_unique<nccl::watchdog>()) {
-    if (!watch.on_failure) watch.on_failure = abort_mpi_job;
-    watchdog_->configure(std::move(watch));
-    int nccl_ranks = 0;
-    detail::check(ncclCommCount(nccl_world, &nccl_ranks), "ncclCommCount(world)");
-    if (nccl_ranks != mpi_ranks)
-      throw error(ncclInvalidArgument, "nccl: the world communicator has " +
-                                           std::to_string(nccl_ranks) + " ranks, MPI has " +
-                                           std::to_string(mpi_ranks));
+    check(ncclCommCount(nccl_world, &size_), "ncclCommCount(world)");
+    check(ncclCommUserRank(nccl_world, &rank_), "ncclCommUserRank(world)");
+    if (!options.watch.on_failure) options.watch.on_failure = abort_mpi_job;
+    watchdog_->configure(std::move(options.watch));
   }
 
-  int size() const { return mpi_ranks_; }
+  int size() const { return size_; }
   int rank() const { return rank_; }
 
   handle split(const class_request* request, int color, int key) {
@@ -137,69 +142,102 @@ class backend {
     return slot;
   }
   handle world(const class_request& request) {
-    handle slot = make_slot(request);
-    slot->comm = world_;
-    slot->watch.set_comm(world_);
-    return slot;
+    return world_slot(make_slot(request));
+  }
+  // The whole job as a group of its own: the world communicator, a stream, watched.
+  handle job(bool high_priority) {
+    return world_slot(make_slot("job", "world", comm_settings{.high_priority = high_priority}));
   }
   communicator group(handle& slot, const rank_group& g) {
     return group_comm(slot.get(), g.index_of(rank_), g.size());
   }
+  const nccl::watchdog& watcher() const { return *watchdog_; }
 
  private:
   handle make_slot(const class_request& request) const {
+    return make_slot(request.module_name, request.slot_name, settings_.of_tag(request.tag));
+  }
+  handle make_slot(std::string_view module, std::string_view slot_name,
+                   const comm_settings& settings) const {
     auto slot = std::make_unique<detail::comm_slot>();
-    slot->settings = settings_.of_tag(request.tag);
-    slot->name = "hetgrid:" + std::string(request.module_name) + ":" +
-                 std::string(request.slot_name);
+    slot->settings = settings;
+    slot->name = "hetgrid:" + std::string(module) + ":" + std::string(slot_name);
     slot->timeout_s = timeout_s_;
-    slot->stream = owned_stream(detail::stream_priority(slot->settings.high_priority));
+    slot->stream = make_stream(slot->settings.high_priority);
     slot->watch = watchdog_->watch(slot->name, slot->stream.get(), slot->comm);
     return slot;
   }
+  handle world_slot(handle slot) const {
+    slot->comm = world_;
+    slot->watch.set_comm(world_);
+    return slot;
+  }
 
-  int mpi_ranks_, rank_;
   ncclComm_t world_, parent_;
+  int size_ = 0, rank_ = 0;
   settings_table settings_;
   double timeout_s_;
   detail::clock::time_point deadline_;
   // On the heap, so that the slots' handles stay valid as the backend moves into the executor;
   // the executor destroys its handles (the slots) before its backend, so this outlives them.
   std::unique_ptr<nccl::watchdog> watchdog_;
-
- public:
-  const nccl::watchdog& watcher() const { return *watchdog_; }
 };
 static_assert(split_backend<backend>);
 
 namespace detail {
-constexpr plan_options nccl_plan_options(const settings_table& settings,
-                                         const build_options& options) {
-  return {options.reuse_world, options.singleton_policy == singletons::eager_split,
-          settings.tags};
+// The plan's options with the settings table's tags: the table is their one source.
+constexpr plan_options nccl_plan_options(const settings_table& settings, plan_options options) {
+  options.tags = settings.tags;
+  return options;
 }
 }  // namespace detail
 
 template <class Topology, settings_table Settings = settings_table{},
-          build_options Options = build_options{}>
+          plan_options Options = plan_options{}>
 class rank_groups
     : public plan_executor<backend, plan_of<Topology, detail::nccl_plan_options(Settings, Options)>,
                            Topology> {
+  static_assert(Options.tags.count == 0,
+                "rank_groups: a group's tag comes from the settings table, not plan_options");
   using base = plan_executor<backend,
                              plan_of<Topology, detail::nccl_plan_options(Settings, Options)>,
                              Topology>;
 
  public:
-  // The world size is checked before anything collective happens. split_parent: the
-  // non-blocking communicator to split off (null: nccl_world); watch: the watchdog's options.
-  rank_groups(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
-              double timeout_s = 60.0, ncclComm_t split_parent = nullptr,
-              watchdog_options watch = {})
-      : base(make_backend(mpi_world, nccl_world, split_parent, timeout_s, std::move(watch))) {}
+  rank_groups(const bootstrap& boot, rank_groups_options options = {})
+      : rank_groups(boot.nccl_world(), with_parent(std::move(options), boot.split_parent())) {}
+  // From a world communicator made elsewhere (options.split_parent: a non-blocking one to split
+  // off, else the world itself).
+  rank_groups(ncclComm_t nccl_world, rank_groups_options options)
+      : base(backend(nccl_world, Settings, options)),
+        world_slot_(this->backend().job(options.world_high_priority)),
+        world_(world_slot_.get(), this->rank(), Topology::world) {}
 
-  rank_groups(const bootstrap& boot, double timeout_s = 60.0, watchdog_options watch = {})
-      : rank_groups(boot.mpi_world(), boot.nccl_world(), timeout_s, boot.split_parent(),
-                    std::move(watch)) {}
+  // The spellings before rank_groups_options (creation timeout, then the watchdog's options;
+  // the MPI world is no longer needed: the NCCL world gives the size and the rank).
+  rank_groups(const bootstrap& boot, double timeout_s, watchdog_options watch = {})
+      : rank_groups(boot, rank_groups_options{.timeout_s = timeout_s, .watch = std::move(watch)}) {}
+  rank_groups(const boost::mpi::communicator&, ncclComm_t nccl_world,
+              double timeout_s = default_timeout_s, ncclComm_t split_parent = nullptr,
+              watchdog_options watch = {})
+      : rank_groups(nccl_world, rank_groups_options{.timeout_s = timeout_s,
+                                                    .watch = std::move(watch),
+                                                    .split_parent = split_parent}) {}
+
+  // Moving keeps every communicator where it is. Assigning lets go of this object's world group
+  // first: it is watched by this object's watchdog, which the base's assignment replaces.
+  rank_groups(rank_groups&&) = default;
+  rank_groups& operator=(rank_groups&& other) noexcept {
+    if (this == &other) return *this;
+    world_slot_.reset();
+    base::operator=(std::move(other));
+    world_slot_ = std::move(other.world_slot_);
+    world_ = other.world_;
+    return *this;
+  }
+
+  // The whole job: the world communicator, on a stream of its own, watched like every group.
+  const group_comm& world() const { return world_; }
 
   // Communicators this object has made so far (lazy ones count once asked for; the world's not).
   int created_count() const {
@@ -210,12 +248,13 @@ class rank_groups
   const nccl::watchdog& watcher() const { return this->backend().watcher(); }
 
  private:
-  static backend make_backend(const boost::mpi::communicator& mpi_world, ncclComm_t nccl_world,
-                              ncclComm_t split_parent, double timeout_s, watchdog_options watch) {
-    check_world_size(mpi_world.size(), Topology::world);
-    return backend(mpi_world.size(), mpi_world.rank(), nccl_world, split_parent, Settings,
-                   timeout_s, std::move(watch));
+  static rank_groups_options with_parent(rank_groups_options options, ncclComm_t parent) {
+    if (options.split_parent == nullptr) options.split_parent = parent;
+    return options;
   }
+
+  backend::handle world_slot_;  // destroyed before the base's watchdog, which watches it
+  group_comm world_;
 };
 
 }  // namespace hetgrid::nccl

@@ -61,21 +61,14 @@ struct settings_table {
   constexpr const comm_settings& of_tag(int tag) const { return entries[tag]; }
 };
 
-// How a rank gets a communicator for a group of one rank.
-enum class singletons {
-  lazy_local,  // ncclCommInitRank with its own id, only when first asked for (no peers needed)
-  eager_split  // one ncclCommSplit round, like every other group
-};
-
-struct build_options {
-  bool reuse_world = true;  // a group of the whole job is the world communicator
-  singletons singleton_policy = singletons::lazy_local;
-};
+// How the plan is cut (the world's reuse, one-rank groups split or made locally) is the plan's
+// own plan_options (split_plan.hpp); its tags come from the settings table, never from here.
+// build_options is its former name (its fields are plan_options' now).
+using build_options = plan_options;
 
 // Every group from a split of its own: no reuse of the world, one-rank groups split too (what
 // the benchmarks and tests use to measure a communicator that rank_groups creates and owns).
-inline constexpr build_options split_everything{.reuse_world = false,
-                                                .singleton_policy = singletons::eager_split};
+inline constexpr plan_options split_everything{.reuse_world = false, .split_singletons = true};
 
 namespace detail {
 

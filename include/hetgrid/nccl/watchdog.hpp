@@ -6,18 +6,15 @@
 // Blocking calls cannot be polled with a deadline, so this thread watches them instead, and the
 // hot path pays nothing for it: no wrapper, no event per operation.
 //
-// How it watches. Every `interval` it looks at each watched group:
+// How it finds a failure. Every `interval` it looks at each watched group:
 //  - its stream: it records a probe event there (only when the last probe has completed) and
 //    remembers when. A probe that has not completed `timeout` seconds after it was recorded
 //    means the work queued before it (the group's NCCL operations among it) made no progress
 //    for that long;
 //  - its communicator: ncclCommGetAsyncError, for what NCCL itself detected (a remote peer that
 //    died, a network error).
-// On either it prints one line naming the group, aborts the stuck communicator (ncclCommAbort,
-// bounded by a guard that ends the process if the abort itself does not return) and calls the
-// handler, whose default ends the process with exit status 1: after an abort the communicator
-// is gone, so no code of the program may use it again, and a thread blocked on its stream would
-// never return. torch's ProcessGroupNCCL watchdog does the same.
+// What it then does is failure_policy's (watchdog_policy.hpp): print, abort, handler, exit. The
+// policy runs after the list's lock is released, so a handler may use the watchdog's owner.
 //
 // Thread safety: watch()/set_comm()/closing()/release() may be called from the owning thread
 // while the watchdog thread runs. A stream watched here must not be captured into a CUDA graph
@@ -30,49 +27,50 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
-namespace hetgrid::nccl {
+#include "hetgrid/nccl/polling.hpp"
+#include "hetgrid/nccl/watchdog_policy.hpp"
 
-// What the watchdog found, handed to the handler.
-struct watchdog_event {
-  std::string group;    // the group's name, e.g. "hetgrid:language:tp"
-  std::string message;  // one line naming the group and what happened
-  ncclResult_t result;  // NCCL's asynchronous error, or ncclInProgress: work that never ended
-  bool timed_out;       // the group's stream made no progress within the timeout
-};
+namespace hetgrid::nccl {
 
 struct watchdog_options {
   bool enabled = true;
   // Seconds a group's stream may make no progress (its oldest probe still pending) before the
   // watchdog fires. Long: a healthy stream can be busy with queued compute for a while.
-  double timeout_s = 600.0;
+  double timeout_s = default_timeout_s;
   // How often it looks; 0: timeout / 20, between 10 ms and 100 ms. A stall is reported between
   // timeout and timeout + 2 intervals after the stuck work was queued.
   double interval_s = 0;
-  // Seconds ncclCommAbort may take before the process ends without it; 0: no abort, end at
-  // once. An abort cannot return while the stuck work sits in front of NCCL's kernel on the
-  // stream (it waits for that stream), and ending the process frees the GPU just as well.
+  // The policy's (failure_policy). Seconds ncclCommAbort may take before the process ends
+  // without it; 0: no abort, end at once. An abort cannot return while the stuck work sits in
+  // front of NCCL's kernel on the stream (it waits for that stream), and ending the process
+  // frees the GPU just as well.
   double abort_guard_s = 0.25;
-  // Called on the watchdog thread after the abort. Empty: end the process with exit status 1.
-  // A handler that returns ends the process the same way. rank_groups installs abort_mpi_job
-  // (bootstrap.hpp: MPI_Abort, every rank of the job) where this is left empty.
+  // Called on the watchdog thread after the abort, holding no lock of the watchdog's. Empty:
+  // end the process with exit status 1; a handler that returns ends it the same way.
+  // rank_groups installs abort_mpi_job (bootstrap.hpp: MPI_Abort, every rank of the job) where
+  // this is left empty.
   std::function<void(const watchdog_event&)> on_failure;
+
+  failure_policy policy() const { return {abort_guard_s, on_failure}; }
 };
 
 class watchdog {
+  enum : int { open, closing_by_owner, claimed_by_watchdog };
   struct entry {
     std::string name;
     cudaStream_t stream = nullptr;
     std::atomic<ncclComm_t> comm{nullptr};
-    std::atomic<bool> closing{false};  // being finalized by its owner: probe, never abort
+    // Who may end the communicator: nobody yet, its owner (finalizing: probe, never abort), or
+    // the watchdog (aborting it: the owner must leave it alone).
+    std::atomic<int> state{open};
     cudaEvent_t probe = nullptr;
     bool probe_pending = false;
     std::chrono::steady_clock::time_point probed_at{};
@@ -85,7 +83,8 @@ class watchdog {
    public:
     handle() = default;
     handle(watchdog* w, entry* e) : w_(w), e_(e) {}
-    handle(handle&& o) noexcept : w_(std::exchange(o.w_, nullptr)), e_(std::exchange(o.e_, nullptr)) {}
+    handle(handle&& o) noexcept
+        : w_(std::exchange(o.w_, nullptr)), e_(std::exchange(o.e_, nullptr)) {}
     handle& operator=(handle&& o) noexcept {
       if (this != &o) {
         release();
@@ -100,8 +99,13 @@ class watchdog {
     }
     // The owner is about to finalize / destroy the communicator: the watchdog keeps probing the
     // stream (a stall during teardown still ends the process) but no longer touches the comm.
-    void closing() {
-      if (e_ != nullptr) e_->closing.store(true);
+    // False where the watchdog has already claimed it (it is aborting it and ending the
+    // process): then the owner must not touch it either.
+    bool closing() {
+      if (e_ == nullptr) return true;
+      int expected = open;
+      return e_->state.compare_exchange_strong(expected, closing_by_owner) ||
+             expected == closing_by_owner;
     }
     void release() {
       if (w_ != nullptr) std::exchange(w_, nullptr)->remove(std::exchange(e_, nullptr));
@@ -148,7 +152,11 @@ class watchdog {
       stopping_ = true;
     }
     wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (!thread_.joinable()) return;
+    if (thread_.get_id() == std::this_thread::get_id())
+      thread_.detach();  // a handler tearing its groups down: the policy ends the process next
+    else
+      thread_.join();
   }
 
   bool running() const { return thread_.joinable(); }
@@ -172,6 +180,8 @@ class watchdog {
       }
   }
 
+  // The thread: finds a failure under the list's lock, then lets go of the lock and hands it
+  // to the policy, which ends the process.
   void run() {
     cudaSetDevice(device_);
     // Never be refused by a CUDA graph capture on another thread (as torch's watchdog does).
@@ -181,84 +191,62 @@ class watchdog {
     while (!stopping_) {
       const auto now = std::chrono::steady_clock::now();
       for (entry& e : entries_) {
-        if (const ncclComm_t comm = e.comm.load(); comm != nullptr && !e.closing.load()) {
-          ncclResult_t state = ncclSuccess;
-          if (ncclCommGetAsyncError(comm, &state) == ncclSuccess && state != ncclSuccess &&
-              state != ncclInProgress)
-            fire(e, state,
-                 "nccl watchdog: group '" + e.name + "': NCCL reported " +
-                     ncclGetErrorString(state));
-        }
-        if (e.probe == nullptr) continue;
-        if (e.probe_pending) {
-          const cudaError_t q = cudaEventQuery(e.probe);
-          if (q == cudaSuccess) {
-            e.probe_pending = false;
-          } else if (q != cudaErrorNotReady) {
-            fire(e, ncclUnhandledCudaError,
-                 "nccl watchdog: group '" + e.name + "': its stream failed: " +
-                     cudaGetErrorString(q));
-          } else if (std::chrono::duration<double>(now - e.probed_at).count() >= options_.timeout_s) {
-            fire(e, ncclInProgress,
-                 "nccl watchdog: group '" + e.name + "': work on its stream made no progress " +
-                     "within the timeout of " + std::to_string(options_.timeout_s) + " s");
-          }
-        }
-        if (!e.probe_pending) {
-          cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
-          if (cudaStreamIsCapturing(e.stream, &capturing) != cudaSuccess ||
-              capturing != cudaStreamCaptureStatusNone)
-            continue;
-          if (cudaEventRecord(e.probe, e.stream) == cudaSuccess) {
-            e.probe_pending = true;
-            e.probed_at = now;
-            probes_.fetch_add(1, std::memory_order_relaxed);
-          }
-        }
+        std::optional<failure> found = inspect(e, now);
+        if (!found) continue;
+        const failure_policy policy = options_.policy();
+        lock.unlock();
+        policy(std::move(found->event), found->comm);
       }
       wake_.wait_for(lock, std::chrono::duration<double>(interval()));
     }
   }
 
-  static long long epoch_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+  struct failure {
+    watchdog_event event;
+    ncclComm_t comm;  // to abort; null where its owner is closing it
+  };
+
+  // One look at one group: its asynchronous error, its last probe, then a new probe.
+  std::optional<failure> inspect(entry& e, std::chrono::steady_clock::time_point now) {
+    if (const ncclComm_t comm = e.comm.load(); comm != nullptr && e.state.load() == open) {
+      ncclResult_t state = ncclSuccess;
+      if (ncclCommGetAsyncError(comm, &state) == ncclSuccess && state != ncclSuccess &&
+          state != ncclInProgress)
+        return found(e, state, std::string("NCCL reported ") + ncclGetErrorString(state));
+    }
+    if (e.probe == nullptr) return std::nullopt;
+    if (e.probe_pending) {
+      const cudaError_t q = cudaEventQuery(e.probe);
+      if (q == cudaSuccess)
+        e.probe_pending = false;
+      else if (q != cudaErrorNotReady)
+        return found(e, ncclUnhandledCudaError,
+                     std::string("its stream failed: ") + cudaGetErrorString(q));
+      else if (std::chrono::duration<double>(now - e.probed_at).count() >= options_.timeout_s)
+        return found(e, ncclInProgress, "work on its stream made no progress within the timeout "
+                                        "of " + std::to_string(options_.timeout_s) + " s");
+    }
+    if (!e.probe_pending) {
+      cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+      if (cudaStreamIsCapturing(e.stream, &capturing) != cudaSuccess ||
+          capturing != cudaStreamCaptureStatusNone)
+        return std::nullopt;
+      if (cudaEventRecord(e.probe, e.stream) == cudaSuccess) {
+        e.probe_pending = true;
+        e.probed_at = now;
+        probes_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    return std::nullopt;
   }
 
-  // Reports, aborts the communicator (bounded), hands over to the handler, ends the process.
-  // The handler runs either after the abort returned or, where it did not within the guard, on
-  // the guard's thread: whichever comes first, once.
-  [[noreturn]] void fire(entry& e, ncclResult_t result, std::string message) {
-    const double guard = options_.abort_guard_s;
-    const ncclComm_t comm = e.comm.load();
-    const bool abort = guard > 0 && comm != nullptr && !e.closing.load();
-    message += abort ? "; aborting its communicator and ending the process"
-                     : "; ending the process";
-    std::fprintf(stderr, "hetgrid: %s (at %lld ms since the epoch)\n", message.c_str(), epoch_ms());
-    std::fflush(stderr);
-    auto finish = [handler = options_.on_failure,
-                   event = watchdog_event{e.name, message, result, result == ncclInProgress}] {
-      static std::atomic<bool> finishing{false};
-      if (finishing.exchange(true))  // the other thread is ending the process
-        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
-      if (handler) handler(event);
-      std::fprintf(stderr, "hetgrid: nccl watchdog: exiting (at %lld ms)\n", epoch_ms());
-      std::fflush(stderr);
-      std::_Exit(EXIT_FAILURE);
-    };
-    if (abort) {
-      std::thread([guard, finish] {  // ncclCommAbort must not become the next hang
-        std::this_thread::sleep_for(std::chrono::duration<double>(guard));
-        std::fprintf(stderr, "hetgrid: nccl watchdog: ncclCommAbort did not return within %.1f s "
-                             "(at %lld ms)\n", guard, epoch_ms());
-        std::fflush(stderr);
-        finish();
-      }).detach();
-      ncclCommAbort(comm);
-    }
-    finish();
-    std::_Exit(EXIT_FAILURE);  // not reached: finish() ends the process
+  // The failure, with the communicator claimed for the abort unless its owner is closing it.
+  static failure found(entry& e, ncclResult_t result, const std::string& what) {
+    int expected = open;
+    const bool claimed = e.state.compare_exchange_strong(expected, claimed_by_watchdog);
+    return {watchdog_event{e.name, "nccl watchdog: group '" + e.name + "': " + what, result,
+                           result == ncclInProgress},
+            claimed ? e.comm.load() : nullptr};
   }
 
   watchdog_options options_;
