@@ -46,10 +46,14 @@ template <class RankGroups>
 const auto& held_communicator(const RankGroups& groups, int module, int slot) {
   const auto* collection = groups.modules().module(module);
   const auto* comm = collection ? collection->slot(slot) : nullptr;
-  if (comm == nullptr)
-    throw std::logic_error("mimo_step: this rank holds no " +
-                           std::string(hetgrid::slot_name(slot)) + " group of module " +
+  if (comm == nullptr) {
+    const bool named = collection && slot >= 0 &&
+                       slot < static_cast<int>(collection->slots().size());
+    const std::string what = named ? std::string(collection->slots()[slot].name_view())
+                                   : "slot " + std::to_string(slot);
+    throw std::logic_error("mimo_step: this rank holds no " + what + " group of module " +
                            std::to_string(module));
+  }
   return *comm;
 }
 

@@ -201,11 +201,11 @@ template <class Layout>
 int run_layout(const boost::mpi::communicator& world, const options& o) {
 #ifdef HETGRID_MIMO_HAVE_NCCL
   if (o.backend == "nccl") {
-    device_backend<typename Layout::topology> backend(world);
+    device_backend<job_topology<Layout>> backend(world);
     return train<Layout>(backend, world, o);
   }
 #endif
-  mpi_backend<typename Layout::topology> backend(world);
+  mpi_backend<job_topology<Layout>> backend(world);
   return train<Layout>(backend, world, o);
 }
 

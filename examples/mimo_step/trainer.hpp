@@ -68,9 +68,15 @@ class param_store {
   Array value_, grad_;
 };
 
+// A layout's topology with the bridge's share group (bridge::share_kind, {tp, gtp_remat, cp}),
+// which no built-in kind is: the groups both backends build for the main job.
+template <class Layout>
+using job_topology =
+    typename Layout::topology::template with_kinds<hetgrid::bridge::share_kind>;
+
 template <class Layout, backend Backend>
 class trainer {
-  using topology = typename Layout::topology;
+  using topology = job_topology<Layout>;
   using images = typename Layout::images;
   using language = typename Layout::language;
   using lift = hetgrid::bridge_of<topology, images, language>;
@@ -86,6 +92,8 @@ class trainer {
   static constexpr const hetgrid::grid& lm = language::value;
 
   static_assert(images::pp == 1 && images::cp == 1, "mimo_step: the encoder is one layer, no cp");
+  static_assert(images::gtp_remat == 1 && language::gtp_remat == 1,
+                "mimo_step: no gtp_remat (its shards and its reporting rank assume none)");
   static_assert(language::cp == 1, "mimo_step: the language model has no context parallelism");
   static_assert(blocks % language::pp == 0, "mimo_step: pp must divide the number of blocks");
   static_assert(language::pp <= 2, "mimo_step: the tied embedding needs every stage first or last");
@@ -126,7 +134,12 @@ class trainer {
     return hetgrid::rank_group(0, 1, {topology::world, 1, 1, 1, 1}, {1, 1, 1, 1, 1});
   }
   channel<ops> open(Backend& backend, int module, const hetgrid::grid& g, kind k) {
-    return {backend.group(module, hetgrid::builtin_slot(k)), g.group_of(k, rank_)};
+    return {backend.group(module, topology::description.slot_of(k)), g.group_of(k, rank_)};
+  }
+  // The replica's share group at the bridge, as the library plans it. @pre the rank has one
+  channel<ops> open_share(Backend& backend, int module, std::optional<hetgrid::rank_group> g) {
+    return {backend.group(module, topology::description.slot_of(hetgrid::bridge::share_kind)),
+            g.value()};
   }
   int data_row(int first_sample) const {  // the step's batch, from this rank's first sample
     return (step_ % dataset_batches) * batch + first_sample;
@@ -154,7 +167,8 @@ class trainer {
     in_enc_ = true;
     enc_tp_.emplace(open(backend, lift::source_index, enc, kind::tp));
     enc_dp_.emplace(open(backend, lift::source_index, enc, kind::dp));
-    enc_share_.emplace(open(backend, lift::source_index, enc, kind::tp_cp));
+    enc_share_.emplace(
+        open_share(backend, lift::source_index, bridge.source_share_group(rank_)));
     const encoder_shard shard = init_encoder_shard(enc, rank_, enc_params_);
     ef_ = shard.ef, eb_ = shard.eb, e_first_sample_ = shard.first_sample;
     ew1_ = shard.w1, eb1_ = shard.b1, ew2_ = shard.w2, eb2_ = shard.b2;
@@ -189,7 +203,8 @@ class trainer {
   }
 
   // --- The bridge (on the world): source leaders to destination leaders, then shared over
-  // tp-cp. Backward, the same messages reversed: the gradient of the encoder's output goes home.
+  // the replica's share group (tp, gtp_remat, cp). Backward, the same messages reversed: the
+  // gradient of the encoder's output goes home.
   void bridge_forward() {
     bridge_exchange(world_, bridge, rank_, enc_out_.get(), eb_, lm_in_.get(), lb_, true);
     if (in_lm_ && stage_ == 0) lm_share_->ops.broadcast(lm_in_.get(), lb_ * hidden, 0);
@@ -207,7 +222,9 @@ class trainer {
     lm_tp_.emplace(open(backend, lift::destination_index, lm, kind::tp));
     lm_dp_.emplace(open(backend, lift::destination_index, lm, kind::dp));
     lm_pp_.emplace(open(backend, lift::destination_index, lm, kind::pp));
-    if (stage_ == 0) lm_share_.emplace(open(backend, lift::destination_index, lm, kind::tp_cp));
+    if (stage_ == 0)
+      lm_share_.emplace(
+          open_share(backend, lift::destination_index, bridge.destination_share_group(rank_)));
     const language_shard shard = language_shard_of(lm, rank_);
     lf_ = shard.lf, lv_ = shard.lv, lb_ = shard.lb;
     l_first_sample_ = shard.first_sample, vocab0_ = shard.vocab0;
