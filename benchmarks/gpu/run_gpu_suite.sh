@@ -89,6 +89,9 @@ np2)  # two ranks on one GPU, NCCL 2.30.7
     stamp "shutdown with work in flight, -np 2"; run230 -np 2 "$watchdog" shutdown; echo "rc=$?"
     stamp "mimo_step --backend nccl --layout pair --steps 20, -np 2"
     run230 -np 2 "$mimo" --backend nccl --layout pair --steps 20 | grep -v "^step "; echo "rc=$?"
+    stamp "mimo_step --backend nccl --layout colocated_pair --steps 20, -np 2"
+    run230 -np 2 "$mimo" --backend nccl --layout colocated_pair --steps 20 | grep -v "^step "
+    echo "rc=$?"
   } > "$out/np2_nccl_2.30.7.log" 2>&1
   { for r in 1 2 3; do run230 -np 2 "$bootstrap" --variant default; done; } \
     > "$out/np2_bootstrap_nccl.jsonl" 2>&1 ;;

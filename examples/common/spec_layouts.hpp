@@ -45,7 +45,17 @@ struct colocated_pair {
   using topology = ::hetgrid::topology<2, images, language>;
 };
 
+// Eight ranks, both modules colocated on all of them with their own parallelism: images tp 2
+// (dp 4), language tp 2 pp 2 (dp 2); the bridge fans in from four encoder leaders to two.
+struct colocated {
+  using images = module_grid<grid_spec{.name = "images", .ranks = 8, .tp = 2}>;
+  using language =
+      module_grid<grid_spec{.name = "language", .ranks = 8, .tp = 2, .pp = 2, .language = true}>;
+  using topology = ::hetgrid::topology<8, images, language>;
+};
+
 static_assert(seed::topology::layout == layout::non_colocated);
+static_assert(colocated::topology::layout == layout::colocated);
 static_assert(pair::topology::layout == layout::non_colocated);
 static_assert(solo::topology::layout == layout::colocated);
 static_assert(colocated_pair::topology::layout == layout::colocated);

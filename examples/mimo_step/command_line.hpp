@@ -22,10 +22,12 @@ class usage_error : public std::runtime_error {
 };
 
 inline constexpr std::string_view usage_text =
-    "usage: mimo_step [--steps N] [--layout seed|pair|solo] [--backend mpi|nccl]\n"
+    "usage: mimo_step [--steps N] [--layout seed|pair|solo|colocated|colocated_pair]\n"
+    "                 [--backend mpi|nccl]\n"
     "  Trains a toy image encoder + language model with hetgrid's communicators and checks\n"
     "  the loss against a single-process reference. Run under mpirun with the layout's world:\n"
-    "  seed: -np 8 (default), pair: -np 2, solo: -np 1. --steps defaults to 20.\n";
+    "  seed: -np 8 (default), pair: -np 2, solo: -np 1, colocated: -np 8, colocated_pair:\n"
+    "  -np 2. --steps defaults to 20.\n";
 
 inline options parse_command_line(int argc, char** argv) {
   options o;
@@ -47,8 +49,9 @@ inline options parse_command_line(int argc, char** argv) {
       o.steps = *n;
     } else if (arg == "--layout") {
       const std::string_view v = take_value();
-      if (v != "seed" && v != "pair" && v != "solo")
-        throw usage_error("--layout: '" + std::string(v) + "' is not one of seed, pair, solo");
+      if (v != "seed" && v != "pair" && v != "solo" && v != "colocated" && v != "colocated_pair")
+        throw usage_error("--layout: '" + std::string(v) +
+                          "' is not one of seed, pair, solo, colocated, colocated_pair");
       o.layout = v;
     } else if (arg == "--backend") {
       const std::string_view v = take_value();

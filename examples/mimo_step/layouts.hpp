@@ -21,6 +21,15 @@ struct solo_layout : hg::layouts::solo {
   static constexpr std::string_view name = "solo";
 };
 
+// Colocated: both modules on every rank, each with its own tp / pp / dp; the bridge runs between
+// the two modules' replicas on the same ranks (a leader that sends to itself copies locally).
+struct colocated_layout : hg::layouts::colocated {
+  static constexpr std::string_view name = "colocated";
+};
+struct colocated_pair_layout : hg::layouts::colocated_pair {
+  static constexpr std::string_view name = "colocated_pair";
+};
+
 static_assert(seed_layout::topology::layout == hg::layout::non_colocated);
 static_assert(pair_layout::topology::layout == hg::layout::non_colocated);
 static_assert(solo_layout::topology::layout == hg::layout::colocated);

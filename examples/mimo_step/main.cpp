@@ -212,6 +212,8 @@ int run_layout(const boost::mpi::communicator& world, const options& o) {
 int run(const boost::mpi::communicator& world, const options& o) {
   if (o.layout == "pair") return run_layout<pair_layout>(world, o);
   if (o.layout == "solo") return run_layout<solo_layout>(world, o);
+  if (o.layout == "colocated") return run_layout<colocated_layout>(world, o);
+  if (o.layout == "colocated_pair") return run_layout<colocated_pair_layout>(world, o);
   return run_layout<seed_layout>(world, o);
 }
 

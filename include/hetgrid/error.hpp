@@ -29,15 +29,24 @@ constexpr std::string_view to_string(error_kind kind) {
   return "unknown";
 }
 
-// Thrown at run time for a layout that does not fit the job (e.g. the wrong world size).
-class topology_error : public std::runtime_error {
+namespace detail {
+// A run-time error with the code that says what broke: a rule's kind, NCCL's result.
+template <class Code>
+class coded_error : public std::runtime_error {
  public:
-  topology_error(error_kind kind, const std::string& message)
-      : std::runtime_error(message), kind_(kind) {}
-  error_kind kind() const noexcept { return kind_; }
+  coded_error(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Code code() const noexcept { return code_; }
 
  private:
-  error_kind kind_;
+  Code code_;
+};
+}  // namespace detail
+
+// Thrown at run time for a layout that does not fit the job (e.g. the wrong world size).
+class topology_error : public detail::coded_error<error_kind> {
+ public:
+  using coded_error::coded_error;
+  error_kind kind() const noexcept { return code(); }
 };
 
 }  // namespace hetgrid

@@ -4,19 +4,16 @@
 #include <cuda_runtime.h>
 #include <nccl.h>
 
-#include <stdexcept>
 #include <string>
+
+#include "hetgrid/error.hpp"
 
 namespace hetgrid::nccl {
 
-class error : public std::runtime_error {
+class error : public ::hetgrid::detail::coded_error<ncclResult_t> {
  public:
-  error(ncclResult_t result, const std::string& message)
-      : std::runtime_error(message), result_(result) {}
-  ncclResult_t result() const noexcept { return result_; }
-
- private:
-  ncclResult_t result_;
+  using coded_error::coded_error;
+  ncclResult_t result() const noexcept { return code(); }
 };
 
 // Throws on an NCCL failure, naming `what`; ncclInProgress (a non-blocking call under way) is
