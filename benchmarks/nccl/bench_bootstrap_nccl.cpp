@@ -1,8 +1,9 @@
-// bench_bootstrap_nccl: for layout `solo` (world 1) or `pair` (world 2), the world communicator's
+// bench_bootstrap_nccl: for a layout (`solo` at world 1; `pair`, `pair_tp`, `colocated_pair` at
+// world 2; by default the world's first), the world communicator's
 // time and memory on their own, then create_s, first_collective_s, groups, communicators and the
 // GPU memory of the groups (docs/CONTRACT.md section 3), measured as BENCHMARKS.md's reference
 // figures were: one JSON line per run.
-// Usage: mpirun -np W bench_bootstrap_nccl [--variant NAME]   (NAME: see variants below)
+// Usage: mpirun -np W bench_bootstrap_nccl [--layout NAME] [--variant NAME]   (variants below)
 // Without a GPU it prints one line and exits 77 (CTest: skipped).
 #include <boost/mpi/collectives.hpp>
 #include <cstdio>
@@ -22,6 +23,8 @@ namespace {
 
 using solo = hg::layouts::solo::topology;
 using pair = hg::layouts::pair::topology;
+using pair_tp = hg::layouts::pair_tp::topology;
+using colocated_pair = hg::layouts::colocated_pair::topology;
 
 constexpr hg::plan_options eager_no_reuse = nc::split_everything;
 constexpr hg::plan_options lazy_no_reuse{.reuse_world = false};
@@ -44,6 +47,8 @@ void all_reduce_once(ncclComm_t comm, cudaStream_t stream, const char* what) {
   nc::await(comm, nc::default_timeout_s, what);
   nc::check_cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
 }
+
+const char* layout_name = "";
 
 template <class Topology, nc::settings_table Settings, hg::plan_options Options>
 void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double world_mib) {
@@ -71,12 +76,13 @@ void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double wo
   const double world_init_s = bench::max_over_ranks(world, boot.world_init_s());
   if (boot.rank() == 0)
     std::printf(
-        "{\"bench\": \"bootstrap_nccl\", \"path\": \"hetgrid\", \"variant\": \"%s\", \"world\": %d, "
+        "{\"bench\": \"bootstrap_nccl\", \"path\": \"hetgrid\", \"layout\": \"%s\", "
+        "\"variant\": \"%s\", \"world\": %d, "
         "\"nccl\": \"%s\", \"bootstrap_s\": %.6f, \"world_init_s\": %.6f, \"world_mib\": %.1f, "
         "\"groups\": %d, "
         "\"communicators\": %d, \"created\": %d, \"split_calls\": %d, \"create_s\": %.6f, "
         "\"first_collective_s\": %.6f, \"total_s\": %.6f, \"groups_mib\": %.1f}\n",
-        variant, boot.size(), nc::version_string().c_str(), bootstrap_s,
+        layout_name, variant, boot.size(), nc::version_string().c_str(), bootstrap_s,
         world_init_s, world_mib, group_count,
         communicators, created, groups.split_calls(), create_s, first_s, create_s + first_s,
         groups_mib);
@@ -99,14 +105,27 @@ bool run_variant(nc::bootstrap& boot, const std::string& v, double init_s, doubl
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string variant = "default";
+  std::string variant = "default", layout;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--variant") == 0 && i + 1 < argc) {
       variant = argv[++i];
+    } else if (std::strcmp(argv[i], "--layout") == 0 && i + 1 < argc) {
+      layout = argv[++i];
     } else {
-      std::fprintf(stderr, "bench_bootstrap_nccl: usage: bench_bootstrap_nccl [--variant NAME]\n");
+      std::fprintf(stderr, "bench_bootstrap_nccl: usage: bench_bootstrap_nccl [--layout NAME] "
+                           "[--variant NAME]\n");
       return 2;
     }
+  }
+  const int layout_world = layout.empty() ? 0
+                           : layout == "solo" ? solo::world
+                           : layout == "pair" || layout == "pair_tp" || layout == "colocated_pair"
+                               ? pair::world
+                               : -1;
+  if (layout_world < 0) {
+    std::fprintf(stderr, "bench_bootstrap_nccl: usage: --layout %s is not one of solo, pair, "
+                         "pair_tp, colocated_pair\n", layout.c_str());
+    return 2;
   }
   if (!nc::gpu_available()) {  // one line, and CTest's SKIP_RETURN_CODE
     std::printf("bench_bootstrap_nccl: SKIPPED: no usable GPU here\n");
@@ -125,15 +144,26 @@ int main(int argc, char** argv) {
   all_reduce_once(boot.nccl_world(), nullptr, "world collective");
   const double init_s = bench::max_over_ranks(boot.mpi_world(), bench::now_s() - t0);
   const double world_mib = bench::max_over_ranks(boot.mpi_world(), bench::used_mib() - mem_before);
+  if (layout.empty()) layout = boot.size() == solo::world ? "solo" : "pair";
+  layout_name = layout.c_str();
   bool known = false;
-  if (boot.size() == solo::world) known = run_variant<solo>(boot, variant, init_s, world_mib);
-  else if (boot.size() == pair::world) known = run_variant<pair>(boot, variant, init_s, world_mib);
-  else {
+  if (layout_world != 0 && layout_world != boot.size()) {
     if (boot.rank() == 0)
-      std::fprintf(stderr, "bench_bootstrap_nccl: world: the job has %d ranks but layouts exist "
-                           "only for worlds 1 (solo) and 2 (pair)\n", boot.size());
+      std::fprintf(stderr, "bench_bootstrap_nccl: world: the job has %d ranks but layout %s is "
+                           "compiled for a world of %d\n", boot.size(), layout_name, layout_world);
     return 1;
   }
+  if (boot.size() == solo::world) known = run_variant<solo>(boot, variant, init_s, world_mib);
+  else if (boot.size() != pair::world) {
+    if (boot.rank() == 0)
+      std::fprintf(stderr, "bench_bootstrap_nccl: world: the job has %d ranks but layouts exist "
+                           "only for worlds 1 (solo) and 2 (pair, pair_tp, colocated_pair)\n",
+                   boot.size());
+    return 1;
+  } else if (layout == "pair_tp") known = run_variant<pair_tp>(boot, variant, init_s, world_mib);
+  else if (layout == "colocated_pair")
+    known = run_variant<colocated_pair>(boot, variant, init_s, world_mib);
+  else known = run_variant<pair>(boot, variant, init_s, world_mib);
   cudaFree(scratch);
   if (!known) {
     if (boot.rank() == 0) std::fprintf(stderr, "bench_bootstrap_nccl: usage: unknown variant %s\n", variant.c_str());
