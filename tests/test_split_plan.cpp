@@ -103,7 +103,37 @@ using pos_embd_first = hg::topology<
                                   .ep = 2, .expt_tp = 2, .language = true}>,
     hg::module_grid<hg::grid_spec{.name = "images", .ranks = 32, .tp = 2}>>;
 
+// Modules of one factorization share their classes (one split serves their disjoint spans),
+// given out of rank order, with a module of its own factorization between them.
+using repeated = hg::topology<
+    14, hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 4, .tp = 2, .offset = 6}>,
+    hg::module_grid<hg::grid_spec{.name = "video", .ranks = 2, .offset = 10}>,
+    hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "depth", .ranks = 2, .offset = 4}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2, .tp = 2, .offset = 12,
+                                  .language = true}>>;
+
 }  // namespace
+
+TEST_CASE("modules of one factorization share classes and rounds, in any order") {
+  check_topology<repeated>();
+  constexpr auto& plan = hg::plan_of<repeated>;
+  constexpr int tp = hg::builtin_slot(hg::group_kind::tp);
+  static_assert(plan.class_of(0, tp) == plan.class_of(2, tp));  // audio and images
+  static_assert(plan.class_of(1, tp) == plan.class_of(3, tp));  // video and depth
+  static_assert(plan.class_of(0, tp) != plan.class_of(4, tp));  // the language module's own
+  // Each rank's colour is its own group's first rank, in its own module.
+  static_assert(plan.color(plan.classes[plan.class_of(0, tp)].round, 7) == 6);
+  static_assert(plan.color(plan.classes[plan.class_of(0, tp)].round, 3) == 2);
+  static_assert(plan.held_as(plan.class_of(0, tp), 8).module == 0);
+  static_assert(plan.held_as(plan.class_of(0, tp), 1).module == 2);
+  const hg::runtime_topology layout(repeated::world, repeated::specs);
+  const hg::split_plan<> dynamic(layout, {});
+  check_plan(dynamic, true);
+  CHECK(dynamic.class_count == plan.class_count);
+  for (int r = 0; r < repeated::world; ++r)
+    CHECK(dynamic.counts(r).communicators == plan.counts(r).communicators);
+}
 
 TEST_CASE("seed: three rounds; a language rank has 22 groups on four communicators") {
   check_topology<seed>();

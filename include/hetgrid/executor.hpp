@@ -148,10 +148,15 @@ class plan_executor {
   const std::vector<std::optional<handle>>& handles() const { return handles_; }
 
  private:
+  // Named by the module and slot this rank holds the class in (modules of one factorization
+  // share a class), or by the class's own where it holds none.
   class_request request_of(int id) const {
     const group_class& c = plan.classes[id];
-    return {id, c.round, c.source, c.tag, plan.module_grid(c.module).name(),
-            plan.layout.slot_name(c.slot)};
+    const auto held = plan.held_as(id, rank_);
+    const int module = held.id >= 0 ? held.module : c.module;
+    const int slot = held.id >= 0 ? held.slot : c.slot;
+    return {id, c.round, c.source, c.tag, plan.module_grid(module).name(),
+            plan.layout.slot_name(slot)};
   }
 
   void collect() {

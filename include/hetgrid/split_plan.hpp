@@ -8,9 +8,9 @@
 // (`world`, unless reuse is turned off). The others are packed into rounds: a round holds
 // classes whose spans are disjoint, so a non-colocated layout needs at most one round per slot
 // for all modules at once, and a slot whose groups repeat an earlier slot's needs none.
-// Everything here is constexpr and grows linearly with the number of modules and kinds
-// (colocated: with modules times distinct classes), never with the world; a rank's questions
-// look at the modules that hold it alone.
+// Everything here is constexpr; classes are made once per distinct factorization of a module
+// (n log n in modules at most, linear for a layout in rank order), never per rank of the world,
+// and a rank's questions look at the modules that hold it alone.
 #pragma once
 
 #include <array>
@@ -155,23 +155,29 @@ struct split_plan {
         classes(detail::storage_of<group_class, max_classes>::make(
             slots_times_modules(description))),
         modules_by_offset_(detail::storage_of<int, ModuleCount>::make(
+            static_cast<std::size_t>(description.module_count()))),
+        prototype_(detail::storage_of<int, ModuleCount>::make(
             static_cast<std::size_t>(description.module_count()))) {
     // Spans are all equal (colocated) or pairwise disjoint, so classes of two modules can be
     // equal, or clash in a round, only in a colocated layout: elsewhere a module's classes are
     // compared with its own alone, and a split class's round is the count of split classes
-    // before it on its span (what first fit gives), which keeps the plan linear in modules.
+    // before it on its span (what first fit gives). Modules of the same factorization share
+    // their classes (one split round serves all their disjoint spans at once), so the plan
+    // computes a class list per distinct factorization, not per module: thousands of modules
+    // stay within a constant evaluation's limits.
     const bool one_span = layout.layout == ::hetgrid::layout::colocated;
-    // Plain pointers and counts held in locals: a constant evaluation counts every call, and
-    // this loop runs modules times slots times.
+    // Plain pointers and counts held in locals: a constant evaluation counts every call.
     const int modules = module_count(), slots = slot_count();
     detail::scratch<detail::slot_facts> facts(static_cast<std::size_t>(slots));
     for (int slot = 0; slot < slots; ++slot)
       facts.items[slot] = {layout.slots[slot] == embd_kind, layout.slots[slot] == pos_embd_kind,
                            options.tags.of(layout.slot_name(slot))};
+    find_prototypes();
     int* const ids = class_ids.data();
     group_class* const all = classes.data();
     int span_first_class = 0, span_split_classes = 0;
     for (int m = 0; m < modules; ++m) {
+      if (prototype_[m] != m) continue;
       if (!one_span) span_first_class = class_count, span_split_classes = 0;
       const grid& g = layout.grids[m];
       for (int slot = 0; slot < slots; ++slot) {
@@ -180,7 +186,8 @@ struct split_plan {
           ids[m * slots + slot] = -1;
           continue;
         }
-        group_class c = with_source(detail::canonical_class(g, layout.slots[slot], slot_is), options);
+        group_class c =
+            with_source(detail::canonical_class(g, layout.slots[slot], slot_is), options);
         int id = span_first_class;
         while (id < class_count && !all[id].same_groups(c)) ++id;
         if (id == class_count) {
@@ -199,11 +206,20 @@ struct split_plan {
         ids[m * slots + slot] = id;
       }
     }
-    for (int m = 0; m < module_count(); ++m) modules_by_offset_[m] = m;
-    if (!one_span)
-      detail::heap_sort(modules_by_offset_.data(), modules_by_offset_.size(), [this](int a, int b) {
-        return layout.grids[a].offset < layout.grids[b].offset;
-      });
+    // Modules by offset, for the binary search of for_each_module_holding; a layout written in
+    // rank order (most are) is sorted already, which a constant evaluation checks for much less
+    // than it sorts.
+    detail::scratch<int> offsets(static_cast<std::size_t>(modules));
+    bool in_order = true;
+    for (int m = 0; m < modules; ++m) {
+      modules_by_offset_[m] = m;
+      offsets.items[m] = layout.grids[m].offset;
+      in_order = in_order && (m == 0 || offsets.items[m - 1] <= offsets.items[m]);
+    }
+    const int* const offset = offsets.items;
+    if (!one_span && !in_order)
+      detail::heap_sort(modules_by_offset_.data(), modules_by_offset_.size(),
+                        [offset](int a, int b) { return offset[a] < offset[b]; });
   }
 
   constexpr int world() const { return layout.world; }
@@ -211,9 +227,10 @@ struct split_plan {
   constexpr int slot_count() const { return layout.slot_count(); }
   constexpr const grid& module_grid(int m) const { return layout.grids[m]; }
 
-  // The class of module m's groups in a slot; -1: the module has none there.
+  // The class of module m's groups in a slot; -1: the module has none there. A class is shared
+  // by the modules of one factorization; its (module, slot) is the first of them.
   constexpr int class_of(int module, int slot) const {
-    return class_ids[module * slot_count() + slot];
+    return class_ids[prototype_[module] * slot_count() + slot];
   }
 
   // The group that `rank` holds in module m's slot, if any.
@@ -224,9 +241,9 @@ struct split_plan {
   // Colour of `rank` in a split round: the smallest member of its group of that round's class
   // that holds it (unique across classes, as their spans are disjoint), or undefined_color.
   constexpr int color(int round, int rank) const {
-    const int id = class_in_round(round, rank);
-    if (id < 0) return undefined_color;
-    return group(classes[id].module, classes[id].slot, rank)->front();
+    const held h = held_in_round(round, rank);
+    if (h.id < 0) return undefined_color;
+    return group(h.module, h.slot, rank)->front();
   }
   // Members keep ascending global rank, so a rank's place in a group is its position in the
   // enumeration.
@@ -251,24 +268,23 @@ struct split_plan {
   }
 
   // The class that a round gives `rank` a communicator of, or -1.
-  constexpr int class_in_round(int round, int rank) const {
-    int found = -1;
-    if (round < 0) return found;
+  constexpr int class_in_round(int round, int rank) const { return held_in_round(round, rank).id; }
+
+  // A class as `rank` holds it: the class, and the module and slot it holds it in.
+  struct held {
+    int id = -1, module = -1, slot = -1;
+  };
+  // Where `rank` holds a group of class `id` (id -1 where it holds none).
+  constexpr held held_as(int id, int rank) const {
+    held found;
     for_each_module_holding(rank, [&](int m) {
-      for (int s = 0; s < slot_count() && found < 0; ++s) {
-        const int id = class_of(m, s);
-        if (id >= 0 && classes[id].round == round && group(m, s, rank)) found = id;
-      }
+      for (int s = 0; s < slot_count() && found.id < 0; ++s)
+        if (class_of(m, s) == id && group(m, s, rank)) found = {id, m, s};
     });
     return found;
   }
-
-  // Whether `rank` is in some group of class `id`: its (module, slot) says, as every rank of
-  // the span holds it unless the class has no other (pos_embd, embd with pp > 2 alone).
-  constexpr bool holds(int id, int rank) const {
-    const group_class& c = classes[id];
-    return group(c.module, c.slot, rank).has_value();
-  }
+  // Whether `rank` is in some group of class `id`.
+  constexpr bool holds(int id, int rank) const { return held_as(id, rank).id >= 0; }
 
   // What one rank holds: the groups it is in, and the distinct classes behind them.
   struct rank_counts {
@@ -300,6 +316,49 @@ struct split_plan {
   }
 
   detail::storage<int, ModuleCount> modules_by_offset_;  // module indices, by span
+  detail::storage<int, ModuleCount> prototype_;  // the first module of each one's factorization
+
+  constexpr held held_in_round(int round, int rank) const {
+    held found;
+    if (round < 0) return found;
+    for_each_module_holding(rank, [&](int m) {
+      for (int s = 0; s < slot_count() && found.id < 0; ++s) {
+        const int id = class_of(m, s);
+        if (id >= 0 && classes[id].round == round && group(m, s, rank)) found = {id, m, s};
+      }
+    });
+    return found;
+  }
+
+  // Modules of one factorization (every size, and the language mark) get the first of them as
+  // their prototype: sorted by factorization, n log n.
+  constexpr void find_prototypes() {
+    const int modules = module_count();
+    using factorization = std::array<int, 9>;
+    detail::scratch<factorization> keys(static_cast<std::size_t>(modules));
+    detail::scratch<int> order(static_cast<std::size_t>(modules));
+    for (int m = 0; m < modules; ++m) {
+      const grid& g = layout.grids[m];
+      keys.items[m] = {g.ranks, g.tp, g.cp, g.pp, g.gtp_remat, g.ep, g.expt_tp, g.expt_gtp_remat,
+                       g.language ? 1 : 0};
+      order.items[m] = m;
+    }
+    // Most layouts repeat a module's factorization in runs: sorted already, nothing to sort.
+    const factorization* const k = keys.items;
+    const auto less = [k](int a, int b) {
+      for (int i = 0; i < 9; ++i)
+        if (k[a][i] != k[b][i]) return k[a][i] < k[b][i];
+      return a < b;
+    };
+    bool sorted = true;
+    for (int i = 1; i < modules && sorted; ++i) sorted = less(order.items[i - 1], order.items[i]);
+    if (!sorted) detail::heap_sort(order.items, static_cast<std::size_t>(modules), less);
+    for (int i = 0; i < modules; ++i) {
+      const int m = order.items[i];
+      const bool repeats = i > 0 && k[m] == k[order.items[i - 1]];
+      prototype_[m] = repeats ? prototype_[order.items[i - 1]] : m;
+    }
+  }
 
   constexpr group_class with_source(group_class c, const plan_options& options) const {
     const int world_size = layout.world;

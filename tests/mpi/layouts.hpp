@@ -37,4 +37,12 @@ using gtp16 = hg::topology<
                                   .gtp_remat = 2, .ep = 2, .expt_tp = 1, .expt_gtp_remat = 2,
                                   .offset = 8, .language = true}>>;
 
+// Two encoders of one factorization (they share their classes and split rounds) and a language
+// model, eight ranks.
+using twin_encoders = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 2, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 2, .tp = 2, .offset = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4,
+                                  .language = true}>>;
+
 }  // namespace layouts

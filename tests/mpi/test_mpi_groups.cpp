@@ -159,6 +159,9 @@ TEST_CASE("a program's own kind gets communicators like the built-in ones") {
 
 TEST_CASE("colocated layout with differing factorizations") { check_layout_under_mpi<layouts::colocated>(); }
 TEST_CASE("MoE layout") { check_layout_under_mpi<layouts::moe>(); }
+TEST_CASE("two encoders of one factorization share their splits") {
+  check_layout_under_mpi<layouts::twin_encoders>();
+}
 TEST_CASE("sixteen ranks, pp = 3") { check_layout_under_mpi<layouts::moe16>(); }
 TEST_CASE("sixteen ranks with gtp_remat and expt_gtp_remat") {
   check_layout_under_mpi<layouts::gtp16>();
