@@ -3,7 +3,10 @@
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace bench {
@@ -19,6 +22,18 @@ inline double max_over_ranks(const boost::mpi::communicator& world, double value
 
 inline int max_over_ranks(const boost::mpi::communicator& world, int value) {
   return boost::mpi::all_reduce(world, value, boost::mpi::maximum<int>());
+}
+
+// Whether rank 0's JSON lines reached its standard output: a full disk or a closed stdout is one
+// line on stderr and, on every rank, false (exit 1), never a silent 0 with the figures lost.
+inline bool results_written(const boost::mpi::communicator& world, const char* program) {
+  int failed = 0;
+  if (world.rank() == 0 && (std::fflush(stdout) != 0 || std::ferror(stdout))) {
+    std::fprintf(stderr, "%s: output: cannot write the results to standard output: %s\n",
+                 program, std::strerror(errno));
+    failed = 1;
+  }
+  return max_over_ranks(world, failed) == 0;
 }
 
 // Wires every pair of ranks (MPI connects peers lazily, on first use) and returns the slowest
