@@ -152,8 +152,9 @@ struct split_plan {
                        const plan_options& options)
       : layout(description),
         class_ids(detail::storage_of<int, max_classes>::make(slots_times_modules(description))),
+        // Run-time plans size their classes once the factorizations are known (below).
         classes(detail::storage_of<group_class, max_classes>::make(
-            slots_times_modules(description))),
+            max_classes == dynamic_count ? 0 : slots_times_modules(description))),
         modules_by_offset_(detail::storage_of<int, ModuleCount>::make(
             static_cast<std::size_t>(description.module_count()))),
         prototype_(detail::storage_of<int, ModuleCount>::make(
@@ -173,6 +174,11 @@ struct split_plan {
       facts.items[slot] = {layout.slots[slot] == embd_kind, layout.slots[slot] == pos_embd_kind,
                            options.tags.of(layout.slot_name(slot))};
     find_prototypes();
+    if constexpr (max_classes == dynamic_count) {  // at most a class per slot of a prototype
+      std::size_t prototypes = 0;
+      for (int m = 0; m < modules; ++m) prototypes += prototype_[m] == m;
+      classes.resize(prototypes * static_cast<std::size_t>(slots));
+    }
     int* const ids = class_ids.data();
     group_class* const all = classes.data();
     int span_first_class = 0, span_split_classes = 0;

@@ -120,7 +120,8 @@ class Model:
         return "ok", module
 
     def parse(self, args):
-        req = {"world": None, "modules": [], "json": False, "rank": None, "svg": None}
+        req = {"world": None, "modules": [], "json": False, "rank": None, "svg": None,
+               "plan": False}
         i = 0
         while i < len(args):
             arg = args[i]
@@ -129,10 +130,10 @@ class Model:
                 flag, inline = arg.split(b"=", 1)
             if flag in (b"--help", b"-h"):
                 return "help", None
-            if flag == b"--json":
+            if flag in (b"--json", b"--plan"):
                 if inline is not None:
                     return "usage", None
-                req["json"] = True
+                req[flag[2:].decode()] = True
                 i += 1
                 continue
             if flag not in (b"--world", b"--rank", b"--module", b"--svg"):
@@ -397,6 +398,8 @@ def generate(rng, gtp, tmp):
             args += [b"--module", b"m%d:ranks=1,offset=%d%s" % (k, k, b",language" if k == 0 else b"")]
         if rng.random() < 0.5:  # break one rule at the very end
             args[-1] = rng.choice([b"m1:ranks=1,offset=%d" % (n - 1), b"z:ranks=2,offset=%d" % (n - 1)])
+        if rng.random() < 0.5:  # the split plan too must be n log n (issue 20, row 3)
+            args.append(b"--plan")
         return args
     if pick < 0.1:  # a big world: bounded output in every mode, bounded memory
         world = rng.choice([10**6, 10**8, 2**31 - 1, 2**30])
@@ -570,7 +573,12 @@ def check_case(model, binary, args, max_rss, tmp):
         return kind, seconds
     expect(code == 0, "exit %d, model says ok; stderr %r" % (code, err[:300]))
     expect(err == b"", "stderr %r" % err[:300])
-    if req["json"]:
+    if req["plan"]:  # only ever generated alone, on many modules: its head and its pace
+        expect(out.startswith(b"plan: world %d, %d modules" % (req["world"], len(specs))),
+               "plan's first line: %r" % out[:200])
+        expect(printable_text(out), "plan not printable")
+        expect(seconds < 10, "--plan took %.1f s on %d modules" % (seconds, len(specs)))
+    elif req["json"]:
         expect(printable_text(out), "JSON not printable (a hidden character left raw)")
         doc = json.loads(out.decode("utf-8", "strict"))
         if req["rank"] is None:
