@@ -369,13 +369,17 @@ int main(int argc, char** argv) {
     return 77;
   }
   nc::bootstrap boot;
-  if (opt.compare) {
-    if (boot.size() == 1) return run_compare<solo>(boot, opt);
-    if (boot.size() == 2) return run_compare<pair_tp>(boot, opt);
-  }
   const auto& world = boot.mpi_world();
+  // A run's status, made 1 on every rank where rank 0's JSON lines could not be written.
+  const auto written = [&](int status) {
+    return bench::results_written(world, "bench_collectives") ? status : 1;
+  };
+  if (opt.compare) {
+    if (boot.size() == 1) return written(run_compare<solo>(boot, opt));
+    if (boot.size() == 2) return written(run_compare<pair_tp>(boot, opt));
+  }
   auto measure = [&](const auto& groups) {
-    return run(groups.language()->tp, boot.rank(), opt, world);
+    return written(run(groups.language()->tp, boot.rank(), opt, world));
   };
   if (boot.size() == 1) {
     if (opt.group == "tp") return measure(split_groups<solo>(boot));

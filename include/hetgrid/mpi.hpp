@@ -4,6 +4,9 @@
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
+#include <boost/mpi/exception.hpp>
+#include <stdexcept>
+#include <string>
 
 #include "hetgrid/executor.hpp"
 #include "hetgrid/hetgrid.hpp"
@@ -23,8 +26,19 @@ class backend {
   explicit backend(const communicator& world) : world_(world) {}
   int size() const { return world_.size(); }
   int rank() const { return world_.rank(); }
-  handle split(const class_request*, int color, int key) {
-    return world_.split(color < 0 ? MPI_UNDEFINED : color, key);
+  // Boost.MPI makes MPI return its errors (MPI_ERRORS_RETURN), so a split MPI refuses throws;
+  // the error then names the module and kind it was for.
+  handle split(const class_request* request, int color, int key) {
+    try {
+      return world_.split(color < 0 ? MPI_UNDEFINED : color, key);
+    } catch (const boost::mpi::exception& e) {
+      const std::string what =
+          request ? "the " + std::string(request->module_name) + ":" +
+                        std::string(request->slot_name) + " groups (split round " +
+                        std::to_string(request->round) + ")"
+                  : "a split round that gives this rank no group";
+      throw std::runtime_error("hetgrid: MPI_Comm_split for " + what + " failed: " + e.what());
+    }
   }
   handle self(const class_request&) { return {MPI_COMM_SELF, boost::mpi::comm_attach}; }
   handle world(const class_request&) { return world_; }

@@ -136,6 +136,23 @@ TEST_CASE("assigned groups communicate through their named members") {
   CHECK(comm_counters::freed == comm_counters::created);
 }
 
+// Issue 20, row 8: a split MPI refuses names the module and the kind it was for.
+TEST_CASE("a failed split names the module and the kind") {
+  hg::mpi::backend refused(boost::mpi::communicator(MPI_COMM_NULL, boost::mpi::comm_attach));
+  hg::class_request request;
+  request.round = 1;
+  request.module_name = "images";
+  request.slot_name = "tp";
+  try {
+    (void)refused.split(&request, 0, 0);
+    FAIL("no throw");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("MPI_Comm_split for the images:tp groups (split round 1) failed") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("a program's own kind gets communicators like the built-in ones") {
   static constexpr hg::group_kind tp_dp_pp = hg::make_kind("tp_dp_pp", {"tp", "dp", "pp"});
   static constexpr hg::group_kind expert_pp = hg::make_kind("expert_pp", {"expt_dp", "pp"});
