@@ -212,20 +212,16 @@ struct split_plan {
         ids[m * slots + slot] = id;
       }
     }
-    // Modules by offset, for the binary search of for_each_module_holding; a layout written in
-    // rank order (most are) is sorted already, which a constant evaluation checks for much less
-    // than it sorts.
+    // Modules by offset, for the binary search of for_each_module_holding.
     detail::scratch<int> offsets(static_cast<std::size_t>(modules));
-    bool in_order = true;
     for (int m = 0; m < modules; ++m) {
       modules_by_offset_[m] = m;
       offsets.items[m] = layout.grids[m].offset;
-      in_order = in_order && (m == 0 || offsets.items[m - 1] <= offsets.items[m]);
     }
     const int* const offset = offsets.items;
-    if (!one_span && !in_order)
-      detail::heap_sort(modules_by_offset_.data(), modules_by_offset_.size(),
-                        [offset](int a, int b) { return offset[a] < offset[b]; });
+    if (!one_span)
+      detail::sort_unless_sorted(modules_by_offset_.data(), modules_by_offset_.size(),
+                                 [offset](int a, int b) { return offset[a] < offset[b]; });
   }
 
   constexpr int world() const { return layout.world; }
@@ -282,12 +278,7 @@ struct split_plan {
   };
   // Where `rank` holds a group of class `id` (id -1 where it holds none).
   constexpr held held_as(int id, int rank) const {
-    held found;
-    for_each_module_holding(rank, [&](int m) {
-      for (int s = 0; s < slot_count() && found.id < 0; ++s)
-        if (class_of(m, s) == id && group(m, s, rank)) found = {id, m, s};
-    });
-    return found;
+    return first_held(rank, [id](int c) { return c == id; });
   }
   // Whether `rank` is in some group of class `id`.
   constexpr bool holds(int id, int rank) const { return held_as(id, rank).id >= 0; }
@@ -324,16 +315,21 @@ struct split_plan {
   detail::storage<int, ModuleCount> modules_by_offset_;  // module indices, by span
   detail::storage<int, ModuleCount> prototype_;  // the first module of each one's factorization
 
-  constexpr held held_in_round(int round, int rank) const {
+  // The first group `rank` holds whose class `accepts`, in module and slot order.
+  template <class Accepts>
+  constexpr held first_held(int rank, Accepts accepts) const {
     held found;
-    if (round < 0) return found;
     for_each_module_holding(rank, [&](int m) {
       for (int s = 0; s < slot_count() && found.id < 0; ++s) {
         const int id = class_of(m, s);
-        if (id >= 0 && classes[id].round == round && group(m, s, rank)) found = {id, m, s};
+        if (id >= 0 && accepts(id) && group(m, s, rank)) found = {id, m, s};
       }
     });
     return found;
+  }
+  constexpr held held_in_round(int round, int rank) const {
+    if (round < 0) return {};
+    return first_held(rank, [&](int id) { return classes[id].round == round; });
   }
 
   // Modules of one factorization (every size, and the language mark) get the first of them as
@@ -351,14 +347,11 @@ struct split_plan {
     }
     // Most layouts repeat a module's factorization in runs: sorted already, nothing to sort.
     const factorization* const k = keys.items;
-    const auto less = [k](int a, int b) {
+    detail::sort_unless_sorted(order.items, static_cast<std::size_t>(modules), [k](int a, int b) {
       for (int i = 0; i < 9; ++i)
         if (k[a][i] != k[b][i]) return k[a][i] < k[b][i];
       return a < b;
-    };
-    bool sorted = true;
-    for (int i = 1; i < modules && sorted; ++i) sorted = less(order.items[i - 1], order.items[i]);
-    if (!sorted) detail::heap_sort(order.items, static_cast<std::size_t>(modules), less);
+    });
     for (int i = 0; i < modules; ++i) {
       const int m = order.items[i];
       const bool repeats = i > 0 && k[m] == k[order.items[i - 1]];

@@ -28,6 +28,14 @@ constexpr void heap_sort(T* items, std::size_t n, Less less) {
   }
 }
 
+// Sorts unless the items are in order already: checking costs a constant evaluation far less
+// than sorting, and most layouts are written in order.
+template <class T, class Less>
+constexpr void sort_unless_sorted(T* items, std::size_t n, Less less) {
+  for (std::size_t i = 1; i < n; ++i)
+    if (less(items[i], items[i - 1])) return heap_sort(items, n, less);
+}
+
 // Owns an array to sort in; a transient allocation, so constant expressions may use it too.
 template <class T>
 struct scratch {
