@@ -131,7 +131,7 @@ void check_executor() {
       for (int slot = 0; slot < Topology::slot_count; ++slot) {
         const auto want = plan.group(m, slot, r);
         const recorded_comm* got = collection->slot(slot);
-        if (slot == hg::embd_slot || slot == hg::pos_embd_slot) REQUIRE((got != nullptr) == want.has_value());
+        REQUIRE((got != nullptr) == want.has_value());
         if (!want) continue;
         REQUIRE(got != nullptr);
         REQUIRE(got->handle != nullptr);
@@ -195,6 +195,42 @@ TEST_CASE("a program's own kinds") {
                         .language())[tp_pp],
                   std::out_of_range);
 }
+// Slots are rows: a program's own kind that takes the ends of its groups, as the tied embedding
+// does, is planned, built and reached like any other; an embedding is reached by its kind too.
+TEST_CASE("a program's own kind over the ends of its groups; embeddings by kind") {
+  constexpr hg::group_kind tp_ends = hg::make_kind("tp_ends", {"tp", "cp"}).taking(hg::members::ends);
+  using mine = colocated_pp3::with_kinds<tp_ends>;
+  check_executor<mine>();
+  const hg::grid& lm = mine::grids[1];
+  for (int r = 0; r < 12; ++r) {
+    CAPTURE(r);
+    std::vector<split_call> calls;
+    recorded_groups<mine> groups(recording_backend(12, r, &calls));
+    for (int m = 0; m < 2; ++m) {  // audio's tp-cp groups have 3 ranks, language's 2
+      CAPTURE(m);
+      const auto& collection = *groups.modules().module(m);
+      // Independent of the kind's own rule: the first and last member of the tp-cp group.
+      const hg::rank_group around = mine::grids[m].group_of(hg::group_kind::tp_cp, r);
+      const bool end = r == around.front() || r == around.back();
+      if (end) {
+        CHECK(collection[tp_ends].group.front() == around.front());
+        CHECK(collection[tp_ends].group.back() == around.back());
+        CHECK(collection[tp_ends].group.size() == (around.size() == 1 ? 1 : 2));
+      } else {
+        CHECK_THROWS_AS(collection[tp_ends], std::out_of_range);
+      }
+      CHECK(mine::grids[m].slot_group(tp_ends, r).has_value() == end);
+      // embd by kind where the rank holds it, as g.embd.
+      if (collection.embd) CHECK(collection[hg::embd_kind].group == collection.embd->group);
+      else CHECK_THROWS_AS(collection[hg::embd_kind], std::out_of_range);
+    }
+  }
+  // Every group of the slot, enumerated like a built-in kind's.
+  CHECK(lm.slot_groups(tp_ends).size() == lm.group_count(hg::group_kind::tp_cp));
+  CHECK(lm.slot_groups(hg::embd_kind).size() == lm.group_count(hg::group_kind::pp));
+  CHECK(mine::grids[0].slot_groups(hg::embd_kind).size() == 0);  // not the language module
+}
+
 TEST_CASE("a copy's named members are its own") {
   std::vector<split_call> calls;
   recorded_groups<seed> groups(recording_backend(8, 5, &calls));

@@ -14,6 +14,7 @@
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/rank_group.hpp"
+#include "hetgrid/slot.hpp"
 #include "hetgrid/view.hpp"
 
 namespace hetgrid {
@@ -103,17 +104,23 @@ class grid {
   constexpr bool is_first_stage(int rank) const { return coords(rank).pp == 0; }
   constexpr bool is_last_stage(int rank) const { return coords(rank).pp == pp - 1; }
 
-  constexpr int group_size(const group_kind& kind) const {
-    const dims_array& s = sizes(kind.in_view);
-    int n = 1;
-    for (int i = 0; i < view_dim_count; ++i)
-      if (kind.dims >> i & 1u) n *= s[i];
-    return n;
-  }
-  constexpr int group_count(const group_kind& kind) const { return ranks / group_size(kind); }
+  // Whether this module has groups of a kind at all (the embeddings: the language module only).
+  constexpr bool has(const group_kind& kind) const { return language || !kind.language_only; }
 
-  // The group of `kind` that holds `rank`; rank's position in it is .index_of(rank).
-  // A rank outside the module: as coords().
+  // Members of one group of a kind, and the number of its groups (0 where the module has none).
+  constexpr int group_size(const group_kind& kind) const {
+    const int over_dims = span_size(kind);
+    if (kind.taken == members::first) return 1;
+    if (kind.taken == members::ends) return over_dims == 1 ? 1 : 2;
+    return over_dims;
+  }
+  constexpr int group_count(const group_kind& kind) const {
+    return has(kind) ? ranks / span_size(kind) : 0;
+  }
+
+  // The group of `kind` over the dims around `rank`: the one `rank` holds where the kind takes
+  // all members (slot_group says whether it holds one otherwise). A rank outside the module: as
+  // coords().
   constexpr rank_group group_of(const group_kind& kind, int rank) const {
     if (!contains(rank)) detail::rank_outside_module(name(), rank, offset, ranks);
     const dims_array c = local_coords(kind.in_view, rank - offset);
@@ -121,7 +128,7 @@ class grid {
     int first = offset;
     for (int i = 0; i < view_dim_count; ++i)
       if (!(kind.dims >> i & 1u)) first += c[i] * st[i];
-    return spanned(kind, first);
+    return taken(kind, spanned(kind, first));
   }
 
   // The index-th group of `kind` in the contract's order. @pre 0 <= index < group_count(kind)
@@ -134,9 +141,11 @@ class grid {
       first += (index % s[i]) * st[i];
       index /= s[i];
     }
-    return spanned(kind, first);
+    return taken(kind, spanned(kind, first));
   }
+  // Every group of a kind (of any slot), in the contract's order.
   constexpr group_range groups(const group_kind& kind) const { return group_range(*this, kind); }
+  constexpr group_range slot_groups(const group_kind& slot) const { return groups(slot); }
 
   // HyperCommGrid.get_rank_enum(dims): the groups over any dims of one view, e.g.
   // g.rank_enum({"tp", "dp"}). Dims of no view, or of both, are not a constant expression.
@@ -144,45 +153,35 @@ class grid {
     return groups(make_kind("rank_enum", dims));
   }
 
-  // The language embedding groups of pp group P: embd = [P.first, P.last] (one rank if
-  // pp == 1), pos_embd = [P.first]. A rank holds them only when it is a member.
-  constexpr rank_group embd_group_at(int pp_group_index) const {
-    const rank_group p = group(group_kind::pp, pp_group_index);
-    if (pp == 1) return rank_group::single(p.front());
-    return rank_group(p.front(), 1, {2, 1, 1, 1, 1}, {p.back() - p.front(), 1, 1, 1, 1});
-  }
-  constexpr rank_group pos_embd_group_at(int pp_group_index) const {
-    return rank_group::single(group(group_kind::pp, pp_group_index).front());
-  }
-  constexpr std::optional<rank_group> embd_group(int rank) const {
-    if (!language || !contains(rank)) return std::nullopt;
-    const int pp_coord = coords(rank).pp;
-    if (pp_coord != 0 && pp_coord != pp - 1) return std::nullopt;
-    return embd_group_at(pp_group_index(rank));
-  }
-  constexpr std::optional<rank_group> pos_embd_group(int rank) const {
-    if (!language || !contains(rank) || coords(rank).pp != 0) return std::nullopt;
-    return pos_embd_group_at(pp_group_index(rank));
-  }
-
-  // The group of a slot's kind (group_kind.hpp: a kind, or an embedding marker) that holds
-  // `rank`, if any.
+  // The group of a slot's kind that holds `rank`, if any: none outside the module, in a module
+  // without the kind, or where the kind does not take `rank`.
   constexpr std::optional<rank_group> slot_group(const group_kind& slot, int rank) const {
-    if (slot == embd_kind) return embd_group(rank);
-    if (slot == pos_embd_kind) return pos_embd_group(rank);
-    if (!contains(rank)) return std::nullopt;
-    return group_of(slot, rank);
+    if (!has(slot) || !contains(rank)) return std::nullopt;
+    const rank_group g = group_of(slot, rank);
+    if (slot.taken != members::all && !g.contains(rank)) return std::nullopt;
+    return g;
   }
-  // The same, by a built-in slot's number (group_kind.hpp: a built-in kind's row, embd_slot,
+  // The same, by a built-in slot's number (slot.hpp: a built-in kind's row, embd_slot,
   // pos_embd_slot).
   constexpr std::optional<rank_group> slot_group(int slot, int rank) const {
     return slot_group(builtin_slots[slot], rank);
   }
   // The first group of a slot's kind: what every group of it looks like, shifted.
-  constexpr rank_group first_slot_group(const group_kind& slot) const {
-    if (slot == embd_kind) return embd_group_at(0);
-    if (slot == pos_embd_kind) return pos_embd_group_at(0);
-    return group(slot, 0);
+  constexpr rank_group first_slot_group(const group_kind& slot) const { return group(slot, 0); }
+
+  // The language embedding groups (slot.hpp's embd_kind, pos_embd_kind) by pp group index, or
+  // of a rank.
+  constexpr rank_group embd_group_at(int pp_group_index) const {
+    return group(embd_kind, pp_group_index);
+  }
+  constexpr rank_group pos_embd_group_at(int pp_group_index) const {
+    return group(pos_embd_kind, pp_group_index);
+  }
+  constexpr std::optional<rank_group> embd_group(int rank) const {
+    return slot_group(embd_kind, rank);
+  }
+  constexpr std::optional<rank_group> pos_embd_group(int rank) const {
+    return slot_group(pos_embd_kind, rank);
   }
   constexpr int pp_group_index(int rank) const { return (rank - offset) % (ranks / pp); }
 
@@ -205,6 +204,23 @@ class grid {
       local /= s[i];
     }
     return c;
+  }
+
+  // Ranks in one group over a kind's dims, before its members are taken.
+  constexpr int span_size(const group_kind& kind) const {
+    const dims_array& s = sizes(kind.in_view);
+    int n = 1;
+    for (int i = 0; i < view_dim_count; ++i)
+      if (kind.dims >> i & 1u) n *= s[i];
+    return n;
+  }
+
+  // The members a kind takes of one group over its dims.
+  static constexpr rank_group taken(const group_kind& kind, const rank_group& over_dims) {
+    if (kind.taken == members::all) return over_dims;
+    const int first = over_dims.front(), last = over_dims.back();
+    if (kind.taken == members::first || first == last) return rank_group::single(first);
+    return rank_group(first, 1, {2, 1, 1, 1, 1}, {last - first, 1, 1, 1, 1});
   }
 
   // The group of `kind` whose smallest member is `first`.

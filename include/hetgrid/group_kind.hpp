@@ -5,7 +5,7 @@
 // Adding a built-in kind is one line in HETGRID_BUILTIN_KINDS: it yields the row in
 // builtin_kinds, the name group_kind::NAME and the member g.NAME of process_groups. A program adds
 // kinds of its own with make_kind() and topology<...>::with_kinds<...> (topology.hpp), without
-// editing hetgrid.
+// editing hetgrid. Which kinds a layout builds, and in which order, is slot.hpp's.
 #pragma once
 
 #include <array>
@@ -21,11 +21,26 @@ namespace hetgrid {
 
 inline constexpr int max_kind_name_length = 31;
 
+// Which members of each group over a kind's dims form the kind's group: all of them (every
+// built-in kind), the first and the last (the tied embedding, over pp), or the first alone (the
+// position embedding). A rank outside that choice holds no group of the kind.
+enum class members { all, ends, first };
+
 // What a kind is: a structural type, so that a kind can be a template argument.
 struct kind_row {
   char name[max_kind_name_length + 1]{};
   view in_view = view::base;
   dim_mask dims = 0;
+  members taken = members::all;
+  bool language_only = false;  // built for the language module alone (the embeddings)
+
+  // The same kind, taking other members of each group over its dims:
+  // make_kind("tp_ends", {"tp"}).taking(members::ends).
+  constexpr kind_row taking(members m) const {
+    kind_row k = *this;
+    k.taken = m;
+    return k;
+  }
 
   // Bounded by the array, so that no compiler has to trust the terminator.
   constexpr std::string_view name_view() const {
@@ -205,48 +220,6 @@ constexpr std::optional<group_kind> group_kind_from_string(std::string_view name
   for (const kind_alias& a : kind_aliases)
     if (a.alias == name) return a.kind;
   return std::nullopt;
-}
-
-// A slot is one group a module can give a rank: the built-in kinds (slot = row), the language
-// module's two embedding groups, then the kinds a program adds (topology::with_kinds). A slot
-// list is an array of kinds; the embedding slots hold these two markers, whose groups
-// grid::slot_group computes by the contract's embedding rule, not by their dims.
-inline constexpr group_kind embd_kind = make_kind("embd", view::base, {"pp"});
-inline constexpr group_kind pos_embd_kind = make_kind("pos_embd", view::base, {"pp"});
-
-inline constexpr int embd_slot = group_kind_count;
-inline constexpr int pos_embd_slot = group_kind_count + 1;
-inline constexpr int slot_count = group_kind_count + 2;  // without a program's own kinds
-
-// The slot list of an instantiation: the built-in kinds, embd, pos_embd, then `extra`.
-template <std::size_t Extra>
-constexpr std::array<group_kind, slot_count + Extra> make_slots(
-    const std::array<group_kind, Extra>& extra) {
-  std::array<group_kind, slot_count + Extra> slots{};
-  for (int i = 0; i < group_kind_count; ++i) slots[i] = builtin_kinds[i];
-  slots[embd_slot] = embd_kind;
-  slots[pos_embd_slot] = pos_embd_kind;
-  std::size_t next = slot_count;
-  for (const group_kind& kind : extra) slots[next++] = kind;
-  return slots;
-}
-inline constexpr std::array<group_kind, slot_count> builtin_slots =
-    make_slots(std::array<group_kind, 0>{});
-
-constexpr std::string_view slot_name(int slot) { return builtin_slots[slot].name_view(); }
-// The built-in slot of a built-in kind (its row), or -1.
-constexpr int builtin_slot(const group_kind& kind) { return index_of(builtin_kinds, kind); }
-
-// Why a program's own kind cannot join a slot list, or nullptr where it can.
-constexpr const char* extra_kind_problem(std::span<const group_kind> slots,
-                                         const group_kind& kind) {
-  if (kind.name[0] == '\0') return "a kind needs a name";
-  if (kind.dims == 0 || kind.dims >> view_dim_count) return "a kind needs dims of its view";
-  for (const kind_alias& a : kind_aliases)
-    if (a.alias == kind.name_view()) return "a kind may not take an alias's name";
-  for (const group_kind& s : slots)
-    if (s.name_view() == kind.name_view()) return "kind names must be distinct";
-  return nullptr;
 }
 
 }  // namespace hetgrid

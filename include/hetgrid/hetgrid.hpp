@@ -12,6 +12,7 @@
 #include "hetgrid/module_grid.hpp"
 #include "hetgrid/rank_group.hpp"
 #include "hetgrid/rank_role.hpp"
+#include "hetgrid/slot.hpp"
 #include "hetgrid/split_plan.hpp"
 #include "hetgrid/topology.hpp"
 #include "hetgrid/topology_description.hpp"

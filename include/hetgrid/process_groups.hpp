@@ -13,51 +13,50 @@
 #include <vector>
 
 #include "hetgrid/group_kind.hpp"
+#include "hetgrid/slot.hpp"
 
 namespace hetgrid {
 
-// One module's communicators, one per kind of the layout's slot list; the built-in kinds also by
-// name (g.tp, g.pp, ...), and any kind, a program's own included, by g[kind].
+// One module's communicators, one entry per slot of the layout's slot list (slot.hpp), empty
+// where the rank holds no group of that slot; the built-in kinds also by name (g.tp, g.pp, ...),
+// the embeddings as g.embd / g.pos_embd, and any kind, a program's own included, by g[kind].
 //
-// The named members are references into `builtin_comms_`, an array inside this object: its
+// The named members are references into `builtin_entries_`, an array inside this object: its
 // elements never move, and assignment assigns them one by one, so after `a = b` every name
 // still refers to a's own element, which now holds b's communicator.
 template <class Comm>
 class process_groups {
+  using entry = std::optional<Comm>;
+
  public:
   explicit process_groups(std::span<const group_kind> slots = builtin_slots)
-      : slots_(slots), own_comms_(slots.size() - slot_count) {}
+      : slots_(slots), own_entries_(slots.size() - slot_count) {}
   process_groups(const process_groups& other)
-      : embd(other.embd), pos_embd(other.pos_embd), slots_(other.slots_),
-        builtin_comms_(other.builtin_comms_), own_comms_(other.own_comms_) {}
+      : slots_(other.slots_), builtin_entries_(other.builtin_entries_),
+        own_entries_(other.own_entries_) {}
   process_groups(process_groups&& other) noexcept
-      : embd(std::move(other.embd)), pos_embd(std::move(other.pos_embd)), slots_(other.slots_),
-        builtin_comms_(std::move(other.builtin_comms_)), own_comms_(std::move(other.own_comms_)) {}
+      : slots_(other.slots_), builtin_entries_(std::move(other.builtin_entries_)),
+        own_entries_(std::move(other.own_entries_)) {}
   process_groups& operator=(const process_groups& other) {
     if (this != &other) *this = process_groups(other);
     return *this;
   }
   process_groups& operator=(process_groups&& other) noexcept {
-    embd = std::move(other.embd);
-    pos_embd = std::move(other.pos_embd);
     slots_ = other.slots_;
-    builtin_comms_ = std::move(other.builtin_comms_);  // element by element: the names stay bound
-    own_comms_ = std::move(other.own_comms_);          // no name refers into this one
+    builtin_entries_ = std::move(other.builtin_entries_);  // element by element: names stay bound
+    own_entries_ = std::move(other.own_entries_);          // no name refers into this one
     return *this;
   }
 
-  // The communicator of a kind. Throws std::out_of_range for a kind the layout does not build.
-  const Comm& operator[](const group_kind& kind) const { return *slot(index_of(kind)); }
-  Comm& operator[](const group_kind& kind) { return *slot_mut(index_of(kind)); }
+  // The communicator of a kind. Throws std::out_of_range for a kind the layout does not build,
+  // or one this rank holds no group of (an embedding off its stages).
+  const Comm& operator[](const group_kind& kind) const { return held(kind); }
+  Comm& operator[](const group_kind& kind) { return held(kind); }
 
-  // The communicator of a slot (group_kind.hpp's numbering), or null where the rank has none.
-  const Comm* slot(int s) const { return const_cast<process_groups*>(this)->slot_mut(s); }
+  // The communicator of a slot (slot.hpp's numbering), or null where the rank has none.
+  const Comm* slot(int s) const { return entry_of(s) ? &*entry_of(s) : nullptr; }
   // Sets a slot's communicator (the executor's side).
-  void set_slot(int s, Comm comm) {
-    if (s == embd_slot) embd = std::move(comm);
-    else if (s == pos_embd_slot) pos_embd = std::move(comm);
-    else *slot_mut(s) = std::move(comm);
-  }
+  void set_slot(int s, Comm comm) { entry_of(s) = std::move(comm); }
   std::span<const group_kind> slots() const { return slots_; }
 
   // Megatron-LM's aliases: g.intra_dp_cp() is g.dp_cp.
@@ -66,29 +65,33 @@ class process_groups {
   HETGRID_KIND_ALIASES(HETGRID_KIND_ALIAS_MEMBER)
 #undef HETGRID_KIND_ALIAS_MEMBER
 
-  std::optional<Comm> embd, pos_embd;  // the language module's, on the ranks that hold them
-
  private:
   std::span<const group_kind> slots_;
-  std::array<Comm, group_kind_count> builtin_comms_{};  // slot = built-in row; names bind here
-  std::vector<Comm> own_comms_;                         // a program's own kinds, after embd
+  std::array<entry, slot_count> builtin_entries_{};  // the built-in slots; names bind here
+  std::vector<entry> own_entries_;                   // a program's own kinds, after them
 
-  Comm* slot_mut(int s) {
-    if (s == embd_slot) return embd ? &*embd : nullptr;
-    if (s == pos_embd_slot) return pos_embd ? &*pos_embd : nullptr;
-    if (s < group_kind_count) return &builtin_comms_[static_cast<std::size_t>(s)];
-    return &own_comms_[static_cast<std::size_t>(s - slot_count)];
+  const entry& entry_of(int s) const { return const_cast<process_groups*>(this)->entry_of(s); }
+  entry& entry_of(int s) {
+    if (s < slot_count) return builtin_entries_[static_cast<std::size_t>(s)];
+    return own_entries_[static_cast<std::size_t>(s - slot_count)];
   }
-  int index_of(const group_kind& kind) const {
-    for (std::size_t s = 0; s < slots_.size(); ++s)
-      if (slots_[s] == kind && kind != embd_kind && kind != pos_embd_kind)
-        return static_cast<int>(s);
+  Comm& held(const group_kind& kind) const {
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      if (!(slots_[s] == kind)) continue;
+      entry& e = const_cast<process_groups*>(this)->entry_of(static_cast<int>(s));
+      if (e) return *e;
+      throw std::out_of_range("hetgrid: this rank holds no '" + std::string(kind.name_view()) +
+                              "' group");
+    }
     throw std::out_of_range("hetgrid: this layout builds no '" + std::string(kind.name_view()) +
                             "' groups");
   }
-  // Built-in kinds lead every slot list, so a built-in slot number indexes this array.
+  // A built-in kind's entry, holding a communicator from the start: every rank of a module
+  // holds a group of every built-in kind, and its name binds to that communicator.
   Comm& builtin(const group_kind& kind) {
-    return builtin_comms_[static_cast<std::size_t>(builtin_slot(kind))];
+    entry& e = builtin_entries_[static_cast<std::size_t>(builtin_slot(kind))];
+    if (!e) e.emplace();
+    return *e;
   }
 
  public:
@@ -97,6 +100,9 @@ class process_groups {
 #define HETGRID_KIND_MEMBER(name, ...) Comm& name = builtin(group_kind::name);
   HETGRID_BUILTIN_KINDS(HETGRID_KIND_MEMBER)
 #undef HETGRID_KIND_MEMBER
+  // The language module's embedding groups, on the ranks that hold them.
+  std::optional<Comm>& embd = builtin_entries_[embd_slot];
+  std::optional<Comm>& pos_embd = builtin_entries_[pos_embd_slot];
 };
 
 // Every module of the topology, present only where it holds this rank.

@@ -74,7 +74,7 @@ struct group_class {
   int offset = 0, ranks = 0;  // the module span it cuts
   int dims = 0;
   std::array<int, rank_group::max_dims> shape{}, stride{};
-  bool partial = false;  // embd with pp > 2: only first and last stage ranks are members
+  bool partial = false;  // some ranks of each group's span are not members (embd with pp > 2)
   int tag = 0;
   class_source source = class_source::split;
   int round = -1;              // the split round that builds it, for class_source::split
@@ -95,7 +95,8 @@ namespace detail {
 // What the plan needs of a slot, read once per slot: comparing kinds costs a constant
 // evaluation more than all the rest of the plan.
 struct slot_facts {
-  bool embd = false, pos_embd = false;
+  members taken = members::all;
+  bool language_only = false;
   int tag = 0;
 };
 
@@ -118,14 +119,17 @@ constexpr group_class canonical_class(const grid& g, const group_kind& slot,
       ++c.dims;
     }
   };
-  if (facts.pos_embd) return c;  // one rank: the first of its pp group
-  if (facts.embd) {              // the first and last rank of its pp group
-    c.partial = g.pp > 2;
-    if (g.pp > 1) add_dim(2, (g.pp - 1) * g.strides(view::base)[pp_dim]);
-    return c;
-  }
   const auto& sizes = g.sizes(slot.in_view);
   const auto& strides = g.strides(slot.in_view);
+  if (facts.taken == members::first) return c;  // one rank: the first of its span
+  if (facts.taken == members::ends) {           // the first and the last of its span
+    int span = 1, last = 0;
+    for (int i = 0; i < view_dim_count; ++i)
+      if (slot.dims >> i & 1u) span *= sizes[i], last += (sizes[i] - 1) * strides[i];
+    c.partial = span > 2;
+    if (span > 1) add_dim(2, last);
+    return c;
+  }
   for (int i = 0; i < view_dim_count; ++i)
     if (slot.dims >> i & 1u) add_dim(sizes[i], strides[i]);
   return c;
@@ -171,7 +175,7 @@ struct split_plan {
     const int modules = module_count(), slots = slot_count();
     detail::scratch<detail::slot_facts> facts(static_cast<std::size_t>(slots));
     for (int slot = 0; slot < slots; ++slot)
-      facts.items[slot] = {layout.slots[slot] == embd_kind, layout.slots[slot] == pos_embd_kind,
+      facts.items[slot] = {layout.slots[slot].taken, layout.slots[slot].language_only,
                            options.tags.of(layout.slot_name(slot))};
     find_prototypes();
     if constexpr (max_classes == dynamic_count) {  // at most a class per slot of a prototype
@@ -188,7 +192,7 @@ struct split_plan {
       const grid& g = layout.grids[m];
       for (int slot = 0; slot < slots; ++slot) {
         const detail::slot_facts& slot_is = facts.items[slot];
-        if (!g.language && (slot_is.embd || slot_is.pos_embd)) {
+        if (!g.language && slot_is.language_only) {
           ids[m * slots + slot] = -1;
           continue;
         }
@@ -205,7 +209,7 @@ struct split_plan {
         }
         // Groups are computed through a (module, slot) of the class: prefer one that every
         // rank of the span holds (pos_embd exists on the first stage only).
-        if (all[id].slot < 0 || facts.items[all[id].slot].pos_embd) {
+        if (all[id].slot < 0 || facts.items[all[id].slot].taken != members::all) {
           all[id].module = m;
           all[id].slot = slot;
         }

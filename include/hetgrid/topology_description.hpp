@@ -1,5 +1,5 @@
 // hetgrid/topology_description.hpp: a whole layout as one value: the world, the module grids,
-// the language module and the slot list (group_kind.hpp). As std::mdspan keeps static and
+// the language module and the slot list (slot.hpp). As std::mdspan keeps static and
 // dynamic extents in one type, the counts are either fixed (what topology<> holds, a constexpr
 // value) or std::dynamic_extent (built at run time from specs read from a command line, and
 // checked by the same rules; include hetgrid/runtime_topology.hpp for those). The split plan,
@@ -13,6 +13,7 @@
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
+#include "hetgrid/slot.hpp"
 
 namespace hetgrid {
 
@@ -93,9 +94,7 @@ struct topology_description {
     return grids[module].slot_group(slots[slot], rank);
   }
   // Whether module m has groups in a slot at all (only the language module has embeddings).
-  constexpr bool has_slot(int module, int slot) const {
-    return grids[module].language || !(slots[slot] == embd_kind || slots[slot] == pos_embd_kind);
-  }
+  constexpr bool has_slot(int module, int slot) const { return grids[module].has(slots[slot]); }
 };
 
 }  // namespace hetgrid

@@ -91,7 +91,8 @@ inline void print_module_table(std::ostream& out, std::span<const grid> grids) {
   }
 }
 
-inline void print_module_groups(std::ostream& out, const grid& g) {
+inline void print_module_groups(std::ostream& out, const grid& g,
+                                std::span<const group_kind> slots) {
   out << "\n" << ::hetgrid::inspect::clean_text::printable(g.name()) << " (ranks " << span_text(g)
       << "): groups\n";
   out << "  " << std::left << std::setw(26) << "kind" << std::right << std::setw(8) << "count"
@@ -101,18 +102,14 @@ inline void print_module_groups(std::ostream& out, const grid& g) {
     out << "  " << std::left << std::setw(26) << kind << std::right << std::setw(8) << count
         << std::setw(8) << size << "  " << groups << "\n";
   };
-  for (group_kind kind : all_group_kinds)
-    row(to_string(kind), g.group_count(kind), g.group_size(kind),
-        groups_text(g.group_count(kind), [&](int i) { return g.group(kind, i); }));
-  if (!g.language) return;
-  const int pp_groups = g.group_count(group_kind::pp);
-  row("embd", pp_groups, g.embd_group_at(0).size(),
-      groups_text(pp_groups, [&](int i) { return g.embd_group_at(i); }));
-  row("pos_embd", pp_groups, 1,
-      groups_text(pp_groups, [&](int i) { return g.pos_embd_group_at(i); }));
+  for (const group_kind& kind : slots)
+    if (g.has(kind))
+      row(to_string(kind), g.group_count(kind), g.group_size(kind),
+          groups_text(g.group_count(kind), [&](int i) { return g.group(kind, i); }));
 }
 
-inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
+inline void print_rank_in_module(std::ostream& out, const grid& g,
+                                 std::span<const group_kind> slots, int rank) {
   const rank_coords c = g.coords(rank);
   out << "\n"
       << ::hetgrid::inspect::clean_text::printable(g.name()) << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
@@ -134,10 +131,8 @@ inline void print_rank_in_module(std::ostream& out, const grid& g, int rank) {
     out << std::setw(10) << group->index_of(rank) << std::setw(8) << group->size() << "  "
         << group_text(*group) << "\n";
   };
-  for (group_kind kind : all_group_kinds) row(to_string(kind), g.group_of(kind, rank));
-  if (!g.language) return;
-  row("embd", g.embd_group(rank));
-  row("pos_embd", g.pos_embd_group(rank));
+  for (const group_kind& kind : slots)
+    if (g.has(kind)) row(to_string(kind), g.slot_group(kind, rank));
 }
 
 inline void print_header(std::ostream& out, const runtime_topology& layout) {
@@ -150,7 +145,7 @@ inline void print_header(std::ostream& out, const runtime_topology& layout) {
 inline void print_layout_table(std::ostream& out, const runtime_topology& layout) {
   detail::print_header(out, layout);
   detail::print_module_table(out, layout.grids);
-  for (const grid& g : layout.grids) detail::print_module_groups(out, g);
+  for (const grid& g : layout.grids) detail::print_module_groups(out, g, layout.slots);
 }
 
 // @pre 0 <= rank < world
@@ -162,7 +157,7 @@ inline void print_rank_table(std::ostream& out, const runtime_topology& layout, 
     if (g.contains(rank)) out << " " << ::hetgrid::inspect::clean_text::printable(g.name());
   out << "\n";
   for (const grid& g : layout.grids)
-    if (g.contains(rank)) detail::print_rank_in_module(out, g, rank);
+    if (g.contains(rank)) detail::print_rank_in_module(out, g, layout.slots, rank);
 }
 
 }  // namespace hetgrid::inspect
