@@ -19,10 +19,32 @@
 
 namespace hetgrid {
 
-// A rank's coordinate in every dim of both views.
+// Every dim of a module once, in view order (view.hpp), pp in the base view alone: what a
+// module's sizes and a rank's coordinates are printed as.
+struct module_dim {
+  view in_view;
+  int index;  // in its view
+  constexpr std::string_view name() const { return dims_of(in_view)[index]; }
+};
+inline constexpr auto module_dims = [] {
+  std::array<module_dim, 2 * view_dim_count - 1> dims{};
+  int n = 0;
+  for (int i = 0; i < view_dim_count; ++i) dims[n++] = {view::base, i};
+  for (int i = 0; i < view_dim_count; ++i)
+    if (i != pp_dim) dims[n++] = {view::expert, i};
+  return dims;
+}();
+
+// A rank's coordinate in every dim of both views (the members in module_dims' order).
 struct rank_coords {
   int tp = 0, gtp_remat = 0, cp = 0, dp = 0, pp = 0;
   int expt_tp = 0, ep = 0, expt_gtp_remat = 0, expt_dp = 0;
+
+  constexpr int at(const module_dim& d) const {
+    const int all[] = {tp, gtp_remat, cp, dp, pp, expt_tp, ep, expt_gtp_remat, expt_dp};
+    if (d.in_view == view::base || d.index == pp_dim) return all[d.index];  // pp is last
+    return all[view_dim_count + d.index];
+  }
   friend constexpr bool operator==(const rank_coords&, const rank_coords&) = default;
 };
 
@@ -88,6 +110,7 @@ class grid {
   // local index.
   constexpr const dims_array& sizes(view v) const { return sizes_[v == view::base ? 0 : 1]; }
   constexpr const dims_array& strides(view v) const { return strides_[v == view::base ? 0 : 1]; }
+  constexpr int size_of(const module_dim& d) const { return sizes(d.in_view)[d.index]; }
 
   constexpr bool contains(int rank) const {
     return rank >= offset && static_cast<long long>(rank) < static_cast<long long>(offset) + ranks;

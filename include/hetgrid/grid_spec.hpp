@@ -12,24 +12,47 @@ namespace hetgrid {
 
 inline constexpr int max_name_length = 31;
 
+// The integer fields of a module's spec, in declaration order (designated initializers follow
+// it): X(NAME, DEFAULT). This line is the one list of them: grid_spec's members, spec_fields (the
+// inspect tool's keys and usage text, describe(), the JSON writers and readers, the tests'
+// golden loader) and module_grid's statics are generated from it. expt_tp's 0 means "as tp", as
+// in Megatron-LM.
+#define HETGRID_SPEC_FIELDS(X) \
+  X(ranks, 0) X(tp, 1) X(cp, 1) X(pp, 1) X(gtp_remat, 1) X(ep, 1) X(expt_tp, 0) \
+  X(expt_gtp_remat, 1) X(offset, 0)
+
 // A structural literal type, so that it can be a template argument: module_grid<grid_spec{...}>.
 // Designated initializers must follow this declaration order.
 struct grid_spec {
   char name[max_name_length + 1]{};
-  int ranks = 0;
-  int tp = 1;
-  int cp = 1;
-  int pp = 1;
-  int gtp_remat = 1;
-  int ep = 1;
-  int expt_tp = 0;  // 0: same as tp, as in the seed's Megatron-LM
-  int expt_gtp_remat = 1;
-  int offset = 0;
+#define HETGRID_SPEC_MEMBER(field, default_value) int field = default_value;
+  HETGRID_SPEC_FIELDS(HETGRID_SPEC_MEMBER)
+#undef HETGRID_SPEC_MEMBER
   bool language = false;
 
   constexpr std::string_view name_view() const { return std::string_view(name); }
   constexpr int resolved_expt_tp() const { return expt_tp == 0 ? tp : expt_tp; }
 };
+
+// One integer field of grid_spec, by name: what readers of keys and writers of fields loop over.
+struct spec_field {
+  std::string_view name;
+  int grid_spec::*member;
+  int default_value;
+};
+inline constexpr spec_field spec_fields[] = {
+#define HETGRID_SPEC_FIELD_ROW(field, default_value) \
+  spec_field{#field, &grid_spec::field, default_value},
+    HETGRID_SPEC_FIELDS(HETGRID_SPEC_FIELD_ROW)
+#undef HETGRID_SPEC_FIELD_ROW
+};
+
+// The field of a key, or nullptr for a key that is none.
+constexpr const spec_field* spec_field_named(std::string_view key) {
+  for (const spec_field& f : spec_fields)
+    if (f.name == key) return &f;
+  return nullptr;
+}
 
 namespace detail {
 

@@ -181,13 +181,11 @@ inline std::string describe(const layout_error& e, int world, std::span<const gr
   if (e.kind == error_kind::language)
     message += "; " + std::to_string(detail::language_count(specs)) + " are marked";
   if (e.module >= 0) {
-    const grid_spec& s = specs[e.module];
-    message += "; module '" + std::string(s.name_view()) + "': ranks=" + std::to_string(s.ranks) +
-               " offset=" + std::to_string(s.offset) + " tp=" + std::to_string(s.tp) +
-               " gtp_remat=" + std::to_string(s.gtp_remat) + " cp=" + std::to_string(s.cp) +
-               " pp=" + std::to_string(s.pp) + " ep=" + std::to_string(s.ep) +
-               " expt_tp=" + std::to_string(s.resolved_expt_tp()) +
-               " expt_gtp_remat=" + std::to_string(s.expt_gtp_remat);
+    grid_spec s = specs[e.module];
+    s.expt_tp = s.resolved_expt_tp();
+    message += "; module '" + std::string(s.name_view()) + "':";
+    for (const spec_field& f : spec_fields)
+      message.append(" ").append(f.name).append("=").append(std::to_string(s.*f.member));
   }
   if (e.kind == error_kind::world || e.kind == error_kind::partition ||
       (e.kind == error_kind::positive && e.module < 0))

@@ -24,10 +24,11 @@ struct module_grid {
   static constexpr grid value{Spec};
 
   static constexpr std::string_view name = spec.name_view();
-  static constexpr int ranks = value.ranks, tp = value.tp, cp = value.cp, pp = value.pp,
-                       gtp_remat = value.gtp_remat, ep = value.ep, expt_tp = value.expt_tp,
-                       expt_gtp_remat = value.expt_gtp_remat, offset = value.offset,
-                       dp = value.dp, expt_dp = value.expt_dp, size = value.size;
+  // The spec's fields as resolved (expt_tp: tp where left out), and the derived dims.
+#define HETGRID_MODULE_FIELD(field, default_value) static constexpr int field = value.field;
+  HETGRID_SPEC_FIELDS(HETGRID_MODULE_FIELD)
+#undef HETGRID_MODULE_FIELD
+  static constexpr int dp = value.dp, expt_dp = value.expt_dp, size = value.size;
   static constexpr bool language = value.language;
 
   // Both views put pp slowest with the same stride, so a pp group is the same rank set in

@@ -30,15 +30,9 @@ inline grid_spec spec_of(const json& module) {
   if (name.size() > static_cast<std::size_t>(max_name_length))
     throw std::runtime_error("golden name too long: " + name);
   name.copy(spec.name, name.size());
-  spec.ranks = module.at("ranks");
-  spec.tp = module.value("tp", spec.tp);
-  spec.cp = module.value("cp", spec.cp);
-  spec.pp = module.value("pp", spec.pp);
-  spec.gtp_remat = module.value("gtp_remat", spec.gtp_remat);
-  spec.ep = module.value("ep", spec.ep);
-  spec.expt_tp = module.value("expt_tp", spec.expt_tp);
-  spec.expt_gtp_remat = module.value("expt_gtp_remat", spec.expt_gtp_remat);
-  spec.offset = module.value("offset", spec.offset);
+  for (const spec_field& f : spec_fields)
+    spec.*f.member = f.name == "ranks" ? module.at("ranks").get<int>()
+                                       : module.value(std::string(f.name), spec.*f.member);
   spec.language = module.value("language", false);
   return spec;
 }
@@ -54,8 +48,8 @@ inline std::vector<grid_spec> specs_of(const json& c) {
 inline std::string module_arg(const json& module) {
   std::string text = module.at("name").get<std::string>() + ":";
   bool first = true;
-  for (const char* key : {"ranks", "tp", "cp", "pp", "gtp_remat", "ep", "expt_tp",
-                          "expt_gtp_remat", "offset"}) {
+  for (const spec_field& f : spec_fields) {
+    const std::string key(f.name);
     if (!module.contains(key)) continue;
     if (!first) text += ',';
     text.append(key).append("=").append(std::to_string(module.at(key).get<int>()));

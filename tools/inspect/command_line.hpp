@@ -45,6 +45,14 @@ inline constexpr std::string_view usage_text =
     "backslash as \\\\ and each byte of a control or invisible character (bidi controls,\n"
     "zero-width characters, the soft hyphen, U+2028 ...) as \\xNN; JSON writes those as \\uXXXX.\n";
 
+// The keys above are spec_fields' names: a field added to grid_spec and not to this text stops
+// the build here.
+static_assert([] {
+  for (const spec_field& f : spec_fields)
+    if (usage_text.find(f.name) == std::string_view::npos) return false;
+  return true;
+}(), "usage_text: every field of grid_spec (spec_fields) is a key the text names");
+
 // What the user asked for.
 struct request {
   int world = 0;
@@ -75,16 +83,8 @@ inline input_error usage(std::string message) { return {"usage", std::move(messa
 
 // The int field of grid_spec that a key sets; nullptr for a key that is not one.
 inline int* int_field(grid_spec& spec, std::string_view key) {
-  if (key == "ranks") return &spec.ranks;
-  if (key == "tp") return &spec.tp;
-  if (key == "cp") return &spec.cp;
-  if (key == "pp") return &spec.pp;
-  if (key == "gtp_remat") return &spec.gtp_remat;
-  if (key == "ep") return &spec.ep;
-  if (key == "expt_tp") return &spec.expt_tp;
-  if (key == "expt_gtp_remat") return &spec.expt_gtp_remat;
-  if (key == "offset") return &spec.offset;
-  return nullptr;
+  const spec_field* f = spec_field_named(key);
+  return f ? &(spec.*f->member) : nullptr;
 }
 
 // One `key=value` or the bare word `language` of a module's list. @post `seen` holds the key

@@ -69,24 +69,19 @@ inline std::string counted(long long n, const char* one, const char* many) {
 }
 
 inline void print_module_table(std::ostream& out, std::span<const grid> grids) {
-  // A column is as wide as its name, and at least 7.
-  constexpr std::string_view columns[] = {"ranks", "tp",      "gtp_remat",      "cp",
-                                          "pp",    "dp",      "ep",             "expt_tp",
-                                          "expt_gtp_remat",   "expt_dp"};
+  // A column is as wide as its name, and at least 7: ranks, then every dim (module_dims).
   const auto width = [](std::string_view column) {
     return std::max<int>(7, static_cast<int>(column.size()));
   };
   out << std::left << std::setw(20) << "module" << std::setw(14) << "span" << std::right;
-  for (std::string_view column : columns) out << " " << std::setw(width(column)) << column;
+  out << " " << std::setw(width("ranks")) << "ranks";
+  for (const module_dim& d : module_dims) out << " " << std::setw(width(d.name())) << d.name();
   out << "\n";
   for (const grid& g : grids) {
     out << std::left << std::setw(20) << ::hetgrid::inspect::clean_text::printable(g.name())
         << std::setw(14) << span_text(g) << std::right;
-    const int values[] = {g.ranks, g.tp, g.gtp_remat, g.cp,      g.pp,
-                          g.dp,    g.ep, g.expt_tp,   g.expt_gtp_remat, g.expt_dp};
-    static_assert(std::size(values) == std::size(columns));
-    for (std::size_t i = 0; i < std::size(columns); ++i)
-      out << " " << std::setw(width(columns[i])) << values[i];
+    out << " " << std::setw(width("ranks")) << g.ranks;
+    for (const module_dim& d : module_dims) out << " " << std::setw(width(d.name())) << g.size_of(d);
     out << (g.language ? "  language" : "") << "\n";
   }
 }
@@ -114,9 +109,10 @@ inline void print_rank_in_module(std::ostream& out, const grid& g,
   out << "\n"
       << ::hetgrid::inspect::clean_text::printable(g.name()) << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
       << ")\n";
-  out << "  coords  tp=" << c.tp << " gtp_remat=" << c.gtp_remat << " cp=" << c.cp
-      << " dp=" << c.dp << " pp=" << c.pp << "  expt_tp=" << c.expt_tp << " ep=" << c.ep
-      << " expt_gtp_remat=" << c.expt_gtp_remat << " expt_dp=" << c.expt_dp << "\n";
+  out << "  coords ";
+  for (const module_dim& d : module_dims)
+    out << (d.in_view == view::expert && d.index == 0 ? "  " : " ") << d.name() << "=" << c.at(d);
+  out << "\n";
   out << "  stage   " << stage_text(g, rank) << "\n";
   out << "  " << std::left << std::setw(26) << "group" << std::right << std::setw(10) << "position"
       << std::setw(8) << "size"
