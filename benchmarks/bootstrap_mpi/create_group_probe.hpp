@@ -45,8 +45,7 @@ phase_times create_group_probe_once(const boost::mpi::communicator& world) {
     MPI_Comm comm = g.size() == 1 ? MPI_COMM_SELF : MPI_Comm(world);
     if (g.size() > 1 && static_cast<int>(g.size()) < size)
       comm = made[std::lower_bound(sets.begin(), sets.end(), g) - sets.begin()];
-    int in = 1, out = 0;
-    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_SUM, comm);
+    one_all_reduce(comm);
   }
   const double t2 = now_s();
   for (MPI_Comm& comm : made) MPI_Comm_free(&comm);

@@ -16,6 +16,12 @@ struct phase_times {
   double create_s = 0, first_collective_s = 0;  // this rank's
 };
 
+// The first collective every path runs on each of its groups.
+inline void one_all_reduce(MPI_Comm comm) {
+  int in = 1, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_SUM, comm);
+}
+
 // One build of the floor on a non-colocated layout (each rank in one module).
 template <class Topology>
 phase_times floor_once(const boost::mpi::communicator& world) {
@@ -32,10 +38,7 @@ phase_times floor_once(const boost::mpi::communicator& world) {
   for (int k = 0; k < hg::group_kind_count; ++k)
     MPI_Comm_split(MPI_Comm(world), colors[k], rank, &comms[k]);
   const double t1 = now_s();
-  for (MPI_Comm comm : comms) {
-    int in = 1, out = 0;
-    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_SUM, comm);
-  }
+  for (MPI_Comm comm : comms) one_all_reduce(comm);
   const double t2 = now_s();
   for (MPI_Comm& comm : comms) MPI_Comm_free(&comm);
   return {t1 - t0, t2 - t1};

@@ -1,9 +1,10 @@
 // Under mpirun: every communicator hetgrid builds, group-locally (the default) and by split
 // rounds, has exactly the members of the compile-time enumeration, in ascending rank order;
-// embd / pos_embd, roles, counts, sharing; nothing leaks. The layout cases cover -np 8, 9 and 16. At any other -np the program runs nothing and exits 77
-// (CTest's SKIP_RETURN_CODE), saying so on rank 0, unless given --world-case-only: then it runs
-// the one case that holds at any size (a wrong world size throws). A case for the other covered
-// size says on rank 0 that it was skipped: no vacuous pass.
+// embd / pos_embd, roles, counts, sharing; nothing leaks. The layout cases cover -np 8, 9 and
+// 16. At any other -np the program runs nothing and exits 77 (CTest's SKIP_RETURN_CODE), saying
+// so on rank 0, unless given --world-case-only: then it runs the one case that holds at any size
+// (a wrong world size throws). A case for another covered size says on rank 0 that it was
+// skipped: no vacuous pass.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -337,8 +338,8 @@ int main(int argc, char** argv) {
   for (int n : covered_sizes) covered |= world().size() == n;
   if (!covered && !world_case_only) {
     if (world().rank() == 0)
-      std::printf("test_mpi_groups: SKIPPED: no layout case covers -np %d (they need -np 8, 9 or 16; "
-                  "--world-case-only runs the one case that holds at any size)\n",
+      std::printf("test_mpi_groups: SKIPPED: no layout case covers -np %d (they need -np 8, 9 or "
+                  "16; --world-case-only runs the one case that holds at any size)\n",
                   world().size());
     return 77;
   }
