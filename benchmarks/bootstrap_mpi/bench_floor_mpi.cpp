@@ -1,16 +1,15 @@
-// bench_floor_mpi: the floor for bench_bootstrap_mpi. One plain MPI_Comm_split per built-in
-// group kind (twenty), all modules at once, then one all-reduce on each resulting communicator.
-// Same layouts, same JSON fields. Usage: mpirun -np W bench_floor_mpi [--repeat N]
-#include <mpi.h>
-
-#include <array>
+// bench_floor_mpi: the floor for bench_bootstrap_mpi on its own. One plain MPI_Comm_split per
+// built-in group kind (twenty), all modules at once, then one all-reduce on each resulting
+// communicator (floor.hpp; bench_bootstrap_mpi runs it too, beside hetgrid's paths). Same
+// layouts, same JSON fields. Usage: mpirun -np W bench_floor_mpi [--repeat N]
 #include <boost/hana/for_each.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdio>
 #include <cstring>
 
 #include "../options.hpp"
-#include "max_over_ranks.hpp"
+#include "floor.hpp"
+#include "result_line.hpp"
 #include "seed_layouts.hpp"
 
 namespace hg = hetgrid;
@@ -19,37 +18,11 @@ namespace {
 
 template <class Topology>
 void run(const boost::mpi::communicator& world, double world_connect_s, int repeat) {
-  const int rank = world.rank();
-  // The module that holds this rank (the layouts are non-colocated).
-  const hg::grid& g = Topology::grids[0].contains(rank) ? Topology::grids[0] : Topology::grids[1];
-  std::array<int, hg::group_kind_count> colors{};
-  for (int k = 0; k < hg::group_kind_count; ++k)
-    colors[k] = g.group_of(hg::all_group_kinds[k], rank).front();
-
-  for (int i = 0; i < repeat; ++i) {
-    std::array<MPI_Comm, hg::group_kind_count> comms{};
-    world.barrier();
-    const double t0 = bench::now_s();
-    for (int k = 0; k < hg::group_kind_count; ++k)
-      MPI_Comm_split(MPI_Comm(world), colors[k], rank, &comms[k]);
-    const double t1 = bench::now_s();
-    for (MPI_Comm comm : comms) {
-      int in = 1, out = 0;
-      MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_SUM, comm);
-    }
-    const double t2 = bench::now_s();
-    for (MPI_Comm& comm : comms) MPI_Comm_free(&comm);
-    const double create_s = bench::max_over_ranks(world, t1 - t0);
-    const double first_s = bench::max_over_ranks(world, t2 - t1);
-    if (rank == 0)
-      std::printf(
-          "{\"bench\": \"bootstrap_mpi\", \"path\": \"floor_one_split_per_kind\", \"world\": %d, "
-          "\"iteration\": %d, \"groups\": %d, \"communicators\": %d, \"split_calls\": %d, "
-          "\"create_s\": %.6f, \"first_collective_s\": %.6f, \"total_s\": %.6f, "
-          "\"world_connect_s\": %.6f}\n",
-          world.size(), i, hg::group_kind_count, hg::group_kind_count, hg::group_kind_count,
-          create_s, first_s, create_s + first_s, world_connect_s);
-  }
+  const bench::build_counts counts{hg::group_kind_count, hg::group_kind_count,
+                                   hg::group_kind_count, 0};
+  for (int i = 0; i < repeat; ++i)
+    bench::print_result(world, "floor_one_split_per_kind", i, counts,
+                        bench::floor_once<Topology>(world), world_connect_s);
 }
 
 }  // namespace

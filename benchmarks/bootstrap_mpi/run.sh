@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs bench_bootstrap_mpi and its floor side by side, alternating, for each world given.
+# Runs bench_bootstrap_mpi (group-local, split rounds, the floor and the create_group probe, side
+# by side in each process) RUNS times for each world given, the worlds interleaved.
 # Usage: benchmarks/bootstrap_mpi/run.sh BUILD_DIR [WORLDS...] (default 8); env RUNS (3), REPEAT (5)
 set -euo pipefail
 build=${1:?usage: run.sh BUILD_DIR [WORLDS...]}
@@ -10,11 +11,10 @@ runs=${RUNS:-3}
 repeat=${REPEAT:-5}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 cores=$(nproc)
-for w in "${worlds[@]}"; do
-  extra=()
-  [ "$w" -gt "$cores" ] && extra=(--oversubscribe)
-  for ((r = 0; r < runs; ++r)); do
-    mpirun "${extra[@]}" --bind-to none -np "$w" "$build/benchmarks/bench_floor_mpi" --repeat "$repeat"
+for ((r = 0; r < runs; ++r)); do
+  for w in "${worlds[@]}"; do
+    extra=()
+    [ "$w" -gt "$cores" ] && extra=(--oversubscribe)
     mpirun "${extra[@]}" --bind-to none -np "$w" "$build/benchmarks/bench_bootstrap_mpi" --repeat "$repeat"
   done
 done

@@ -45,4 +45,23 @@ using twin_encoders = hg::topology<
     hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 4,
                                   .language = true}>>;
 
+// Sixteen ranks in seven modules of five factorizations: twins (a, b and c, d) share classes and
+// rounds, a one-rank module needs no call, the language model has pp = 3 (embd partial).
+using many_modules = hg::topology<
+    16, hg::module_grid<hg::grid_spec{.name = "a", .ranks = 2, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "b", .ranks = 2, .tp = 2, .offset = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "c", .ranks = 2, .offset = 4}>,
+    hg::module_grid<hg::grid_spec{.name = "d", .ranks = 2, .offset = 6}>,
+    hg::module_grid<hg::grid_spec{.name = "e", .ranks = 4, .tp = 2, .pp = 2, .offset = 8}>,
+    hg::module_grid<hg::grid_spec{.name = "f", .ranks = 1, .offset = 12}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 3, .pp = 3, .offset = 13,
+                                  .language = true}>>;
+
+// An odd world, nine ranks: groups of three (tp = 3), of two and of four.
+using odd9 = hg::topology<
+    9, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 3, .tp = 3}>,
+    hg::module_grid<hg::grid_spec{.name = "audio", .ranks = 2, .offset = 3}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2, .pp = 2, .offset = 5,
+                                  .language = true}>>;
+
 }  // namespace layouts
