@@ -52,10 +52,10 @@ void check_plan(const Plan& plan, bool non_colocated) {
       for (int slot = 0; slot < plan.slot_count(); ++slot) {
         CAPTURE(rank);
         CAPTURE(m);
-        CAPTURE(plan.layout.slot_name(slot));
+        CAPTURE(plan.description.slot_name(slot));
         const int id = plan.class_of(m, slot);
         const auto expected = plan.group(m, slot, rank);
-        if (!plan.layout.has_slot(m, slot)) {
+        if (!plan.description.has_slot(m, slot)) {
           CHECK(id == -1);
           continue;
         }
@@ -142,6 +142,28 @@ TEST_CASE("seed: three rounds; a language rank has 22 groups on four communicato
   static_assert(plan.counts(4).groups == 22 && plan.counts(4).communicators == 4);
   static_assert(plan.counts(7).groups == 21 && plan.counts(7).communicators == 4);
   static_assert(plan.counts(0).groups == 20 && plan.counts(0).communicators == 4);  // + intra_dist_opt
+}
+
+// A fixed description converts to the run-time one, a program's own kinds included, and gives the
+// same plan as one rebuilt from the specs.
+TEST_CASE("a compile-time description converts to a run-time one") {
+  constexpr hg::group_kind tp_pp = hg::make_kind("tp_pp", {"tp", "pp"});
+  using mine = seed::with_kinds<tp_pp>;
+  const hg::runtime_topology converted(mine::description);
+  const hg::runtime_topology rebuilt(seed::world, seed::specs,
+                                     std::span<const hg::group_kind>(mine::slots));
+  CHECK(converted.world == rebuilt.world);
+  CHECK(converted.kind == rebuilt.kind);
+  CHECK(converted.language_index == rebuilt.language_index);
+  REQUIRE(converted.slot_count() == mine::slot_count);
+  CHECK(converted.slot_of(tp_pp) == hg::slot_count);
+  REQUIRE(converted.module_count() == rebuilt.module_count());
+  for (int m = 0; m < converted.module_count(); ++m)
+    CHECK(converted.grids[m].name() == rebuilt.grids[m].name());
+  const hg::split_plan<> a(converted, {}), b(rebuilt, {});
+  CHECK(a.class_count == b.class_count);
+  for (int r = 0; r < seed::world; ++r)
+    CHECK(a.counts(r).communicators == b.counts(r).communicators);
 }
 
 TEST_CASE("a plan made at run time from specs equals the compile-time one") {

@@ -62,13 +62,15 @@ concept split_backend = requires(B& b, const B& cb, const class_request& r,
 };
 
 // The groups of one rank, built by executing `Plan` (a split_plan) over `Backend`.
-template <split_backend Backend, const auto& Plan, class Topology>
+// The plan is the one source of the layout: `Topology` is accepted and unused, so that code
+// written as plan_executor<Backend, Plan, Topology> keeps compiling.
+template <split_backend Backend, const auto& Plan, class Topology = void>
 class plan_executor {
  public:
   using communicator = typename Backend::communicator;
   using handle = typename Backend::handle;
   static constexpr auto& plan = Plan;
-  static constexpr int module_count = Topology::module_count;
+  static constexpr int module_count = static_cast<int>(Plan.description.grids.size());
 
   // `after_round(round)` runs after each split round: a hook for tests and tracing.
   template <class AfterRound = void (*)(int)>
@@ -133,7 +135,10 @@ class plan_executor {
   const process_groups<communicator>* module() const {
     return groups_.module(Module::name);
   }
-  rank_role<module_count> role() const { return Topology::role(rank_); }
+  rank_role<module_count> role() const {
+    return make_rank_role<module_count>(plan.description.grids, plan.description.language_index,
+                                        rank_);
+  }
   int rank() const { return rank_; }
 
   // The groups this rank is in, and the distinct communicators behind them.
@@ -156,16 +161,16 @@ class plan_executor {
     const int module = held.id >= 0 ? held.module : c.module;
     const int slot = held.id >= 0 ? held.slot : c.slot;
     return {id, c.round, c.source, c.tag, plan.module_grid(module).name(),
-            plan.layout.slot_name(slot)};
+            plan.description.slot_name(slot)};
   }
 
   void collect() {
-    groups_.language_index = plan.layout.language_index;
+    groups_.language_index = plan.description.language_index;
     for (int m = 0; m < module_count; ++m) {
       groups_.names[m] = plan.module_grid(m).name();
       if (!plan.module_grid(m).contains(rank_)) continue;
       auto& collection = groups_.modules[m].emplace(
-          std::span<const group_kind>(plan.layout.slots.data(), plan.layout.slots.size()));
+          std::span<const group_kind>(plan.description.slots.data(), plan.description.slots.size()));
       for (int slot = 0; slot < plan.slot_count(); ++slot) {
         const int id = plan.class_of(m, slot);
         const std::optional<rank_group> group =

@@ -36,8 +36,9 @@ struct grid_spec {
 
 // One integer field of grid_spec, by name: what readers of keys and writers of fields loop over.
 struct spec_field {
+  using member_pointer = int grid_spec::*;  // an alias: nvcc's rewrite of the bare form warns
   std::string_view name;
-  int grid_spec::*member;
+  member_pointer member;
   int default_value;
 };
 inline constexpr spec_field spec_fields[] = {

@@ -10,14 +10,9 @@
 #include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid_spec.hpp"
+#include "hetgrid/layout_kind.hpp"
 
 namespace hetgrid {
-
-enum class layout { colocated, non_colocated };
-
-constexpr std::string_view to_string(layout l) {
-  return l == layout::colocated ? "colocated" : "non_colocated";
-}
 
 namespace detail {
 
@@ -169,8 +164,8 @@ constexpr layout_error check_layout(int world, std::span<const grid_spec> specs)
 }
 
 // @pre !check_layout(world, specs)
-constexpr layout layout_of(std::span<const grid_spec> specs) {
-  return detail::all_spans_equal(specs) ? layout::colocated : layout::non_colocated;
+constexpr layout_kind layout_of(std::span<const grid_spec> specs) {
+  return detail::all_spans_equal(specs) ? layout_kind::colocated : layout_kind::non_colocated;
 }
 
 // The message of a broken rule: the rule's words (as the compiler shows them), then the facts.

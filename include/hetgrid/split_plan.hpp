@@ -146,15 +146,15 @@ struct split_plan {
   static constexpr std::size_t max_classes = detail::product_count(ModuleCount, SlotCount);
   static constexpr int undefined_color = -1;  // MPI_UNDEFINED / NCCL_SPLIT_NOCOLOR
 
-  topology_description<ModuleCount, SlotCount> layout;
+  topology_description<ModuleCount, SlotCount> description;
   detail::storage<int, max_classes> class_ids;  // [module * slot_count + slot]; -1: none
   detail::storage<group_class, max_classes> classes;
   int class_count = 0;
   int round_count = 0;
 
-  constexpr split_plan(const topology_description<ModuleCount, SlotCount>& description,
+  constexpr split_plan(const topology_description<ModuleCount, SlotCount>& layout,
                        const plan_options& options)
-      : layout(description),
+      : description(layout),
         class_ids(detail::storage_of<int, max_classes>::make(slots_times_modules(description))),
         // Run-time plans size their classes once the factorizations are known (below).
         classes(detail::storage_of<group_class, max_classes>::make(
@@ -170,13 +170,13 @@ struct split_plan {
     // their classes (one split round serves all their disjoint spans at once), so the plan
     // computes a class list per distinct factorization, not per module: thousands of modules
     // stay within a constant evaluation's limits.
-    const bool one_span = layout.layout == ::hetgrid::layout::colocated;
+    const bool one_span = description.kind == layout_kind::colocated;
     // Plain pointers and counts held in locals: a constant evaluation counts every call.
     const int modules = module_count(), slots = slot_count();
     detail::scratch<detail::slot_facts> facts(static_cast<std::size_t>(slots));
     for (int slot = 0; slot < slots; ++slot)
-      facts.items[slot] = {layout.slots[slot].taken, layout.slots[slot].language_only,
-                           options.tags.of(layout.slot_name(slot))};
+      facts.items[slot] = {description.slots[slot].taken, description.slots[slot].language_only,
+                           options.tags.of(description.slot_name(slot))};
     find_prototypes();
     if constexpr (max_classes == dynamic_count) {  // at most a class per slot of a prototype
       std::size_t prototypes = 0;
@@ -189,7 +189,7 @@ struct split_plan {
     for (int m = 0; m < modules; ++m) {
       if (prototype_[m] != m) continue;
       if (!one_span) span_first_class = class_count, span_split_classes = 0;
-      const grid& g = layout.grids[m];
+      const grid& g = description.grids[m];
       for (int slot = 0; slot < slots; ++slot) {
         const detail::slot_facts& slot_is = facts.items[slot];
         if (!g.language && slot_is.language_only) {
@@ -197,7 +197,7 @@ struct split_plan {
           continue;
         }
         group_class c =
-            with_source(detail::canonical_class(g, layout.slots[slot], slot_is), options);
+            with_source(detail::canonical_class(g, description.slots[slot], slot_is), options);
         int id = span_first_class;
         while (id < class_count && !all[id].same_groups(c)) ++id;
         if (id == class_count) {
@@ -220,7 +220,7 @@ struct split_plan {
     detail::scratch<int> offsets(static_cast<std::size_t>(modules));
     for (int m = 0; m < modules; ++m) {
       modules_by_offset_[m] = m;
-      offsets.items[m] = layout.grids[m].offset;
+      offsets.items[m] = description.grids[m].offset;
     }
     const int* const offset = offsets.items;
     if (!one_span)
@@ -228,10 +228,10 @@ struct split_plan {
                                  [offset](int a, int b) { return offset[a] < offset[b]; });
   }
 
-  constexpr int world() const { return layout.world; }
-  constexpr int module_count() const { return layout.module_count(); }
-  constexpr int slot_count() const { return layout.slot_count(); }
-  constexpr const grid& module_grid(int m) const { return layout.grids[m]; }
+  constexpr int world() const { return description.world; }
+  constexpr int module_count() const { return description.module_count(); }
+  constexpr int slot_count() const { return description.slot_count(); }
+  constexpr const grid& module_grid(int m) const { return description.grids[m]; }
 
   // The class of module m's groups in a slot; -1: the module has none there. A class is shared
   // by the modules of one factorization; its (module, slot) is the first of them.
@@ -241,7 +241,7 @@ struct split_plan {
 
   // The group that `rank` holds in module m's slot, if any.
   constexpr std::optional<rank_group> group(int module, int slot, int rank) const {
-    return layout.group(module, slot, rank);
+    return description.group(module, slot, rank);
   }
 
   // Colour of `rank` in a split round: the smallest member of its group of that round's class
@@ -259,17 +259,17 @@ struct split_plan {
   // binary search; every module in a colocated one.
   template <class F>
   constexpr void for_each_module_holding(int rank, F f) const {
-    if (layout.layout == ::hetgrid::layout::colocated) {
+    if (description.kind == layout_kind::colocated) {
       for (int m = 0; m < module_count(); ++m)
-        if (layout.grids[m].contains(rank)) f(m);
+        if (description.grids[m].contains(rank)) f(m);
       return;
     }
     std::size_t low = 0, high = modules_by_offset_.size();  // the last offset <= rank
     while (high - low > 1) {
       const std::size_t mid = low + (high - low) / 2;
-      (layout.grids[modules_by_offset_[mid]].offset <= rank ? low : high) = mid;
+      (description.grids[modules_by_offset_[mid]].offset <= rank ? low : high) = mid;
     }
-    if (high > 0 && layout.grids[modules_by_offset_[low]].contains(rank))
+    if (high > 0 && description.grids[modules_by_offset_[low]].contains(rank))
       f(modules_by_offset_[low]);
   }
 
@@ -344,7 +344,7 @@ struct split_plan {
     detail::scratch<factorization> keys(static_cast<std::size_t>(modules));
     detail::scratch<int> order(static_cast<std::size_t>(modules));
     for (int m = 0; m < modules; ++m) {
-      const grid& g = layout.grids[m];
+      const grid& g = description.grids[m];
       keys.items[m] = {g.ranks, g.tp, g.cp, g.pp, g.gtp_remat, g.ep, g.expt_tp, g.expt_gtp_remat,
                        g.language ? 1 : 0};
       order.items[m] = m;
@@ -364,7 +364,7 @@ struct split_plan {
   }
 
   constexpr group_class with_source(group_class c, const plan_options& options) const {
-    const int world_size = layout.world;
+    const int world_size = description.world;
     const bool whole_job =
         c.offset == 0 && c.ranks == world_size && !c.partial &&
         (c.dims == 0 ? world_size == 1

@@ -67,7 +67,7 @@ struct topology {
   HETGRID_TOPOLOGY_RULES_LAST(HETGRID_ASSERT_TOPOLOGY_RULE)
 #undef HETGRID_ASSERT_TOPOLOGY_RULE
 
-  static constexpr ::hetgrid::layout layout = layout_of(specs);
+  static constexpr layout_kind layout = layout_of(specs);
 
   // The groups this layout builds: the built-in kinds and the embeddings (group_kind.hpp).
   static constexpr std::array<group_kind, ::hetgrid::slot_count> slots = builtin_slots;

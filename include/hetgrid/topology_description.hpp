@@ -49,7 +49,7 @@ struct topology_description {
   detail::storage<grid, ModuleCount> grids;
   detail::storage<group_kind, SlotCount> slots;
   int language_index = -1;
-  ::hetgrid::layout layout = layout::colocated;
+  layout_kind kind = layout_kind::colocated;
 
   // A compile-time topology's: its rules were checked by static_assert.
   constexpr topology_description(int world_size, const std::array<grid, ModuleCount>& module_grids,
@@ -57,8 +57,8 @@ struct topology_description {
     requires(ModuleCount != dynamic_count && SlotCount != dynamic_count)
       : world(world_size), grids(module_grids), slots(slot_kinds),
         language_index(detail::language_index(module_grids)),
-        layout(detail::all_spans_equal(module_grids) ? layout::colocated
-                                                     : layout::non_colocated) {}
+        kind(detail::all_spans_equal(module_grids) ? layout_kind::colocated
+                                                   : layout_kind::non_colocated) {}
 
   // Specs read at run time: checked here, with the rules' words (throws topology_error).
   // The slots are the built-in ones unless a program passes its own list (make_slots).
@@ -70,8 +70,18 @@ struct topology_description {
     grids.reserve(specs.size());
     for (const grid_spec& s : specs) grids.emplace_back(s);
     language_index = detail::language_index(grids);
-    layout = layout_of(specs);
+    kind = layout_of(specs);
   }
+
+  // A compile-time topology's description as a run-time one, as std::mdspan's static extents
+  // convert to dynamic ones: nothing to check again.
+  template <std::size_t M, std::size_t S>
+  explicit topology_description(const topology_description<M, S>& fixed)
+    requires(ModuleCount == dynamic_count && SlotCount == dynamic_count &&
+             topology_description<M, S>::fixed)
+      : world(fixed.world), grids(fixed.grids.begin(), fixed.grids.end()),
+        slots(fixed.slots.begin(), fixed.slots.end()), language_index(fixed.language_index),
+        kind(fixed.kind) {}
 
   constexpr int module_count() const { return static_cast<int>(grids.size()); }
   constexpr int slot_count() const { return static_cast<int>(slots.size()); }

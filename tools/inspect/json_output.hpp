@@ -159,7 +159,7 @@ inline void write_module_rank(json_stream& js, const grid& g, int rank) {
 inline void write_layout_json(std::ostream& out, const runtime_topology& layout) {
   detail::json_stream js(out);
   js.raw("{").key("world").number(layout.world);
-  js.raw(",").key("layout").string(to_string(layout.layout));
+  js.raw(",").key("layout").string(to_string(layout.kind));
   js.raw(",").key("modules").raw("[");
   for (int i = 0; i < layout.module_count(); ++i) {
     if (i > 0) js.raw(",");

@@ -327,7 +327,7 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
       << "</defs>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>\n";
   text(out, margin, margin + 20, "hetgrid layout: world " + std::to_string(world) + ", " +
-       std::string(to_string(layout.layout)), 20, "#222222", "start", "bold");
+       std::string(to_string(layout.kind)), 20, "#222222", "start", "bold");
   std::string subtitle;
   for (const panel& p : panels) {
     if (!subtitle.empty()) subtitle += ";  ";
@@ -340,7 +340,7 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
       subtitle += "no bridge " + names + ": leader counts " + std::to_string(p.g->dp) + " and " +
                   std::to_string(grids[language].dp) + " do not divide";
   }
-  if (layout.layout == ::hetgrid::layout::colocated)
+  if (layout.kind == ::hetgrid::layout::colocated)
     subtitle += std::string(subtitle.empty() ? "" : ";  ") + "colocated: every module spans all " +
                 std::to_string(world) + " ranks, one panel per module";
   if (!subtitle.empty()) text(out, margin, margin + 42, subtitle, 13, "#444444");

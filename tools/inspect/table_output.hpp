@@ -133,7 +133,7 @@ inline void print_rank_in_module(std::ostream& out, const grid& g,
 
 inline void print_header(std::ostream& out, const runtime_topology& layout) {
   out << "world " << layout.world << ", " << counted(layout.module_count(), "module", "modules")
-      << ", layout " << to_string(layout.layout) << "\n\n";
+      << ", layout " << to_string(layout.kind) << "\n\n";
 }
 
 }  // namespace detail
