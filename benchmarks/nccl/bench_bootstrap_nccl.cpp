@@ -99,7 +99,8 @@ void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double wo
         "\"groups\": %d, "
         "\"communicators\": %d, \"created\": %d, \"split_calls\": %d, \"create_s\": %.6f, "
         "\"first_collective_s\": %.6f, \"total_s\": %.6f, \"groups_mib\": %.1f}\n",
-        layout_name, variant, share_name.c_str(), share_parent, boot.size(), nc::version_string().c_str(), bootstrap_s,
+        layout_name, variant, share_name.c_str(), share_parent, boot.size(),
+        nc::version_string().c_str(), bootstrap_s,
         world_init_s, world_mib, group_count,
         communicators, created, groups.split_calls(), create_s, first_s, create_s + first_s,
         groups_mib);
@@ -125,7 +126,8 @@ bool run_variant(nc::bootstrap& boot, const std::string& v, int share, double in
   else if (v == "no_reuse_eager")
     run_shared<Topology, eager_no_reuse>(boot, "no_reuse_eager", share, init_s, world_mib, slots);
   else if (share >= 0) return false;  // main() refuses this: the other variants set their own
-  else if (v == "split_share") run<Topology, share_all, eager_no_reuse>(boot, "split_share", init_s, world_mib);
+  else if (v == "split_share")  // the former spelling of no_reuse_eager --split-share all
+    run<Topology, share_all, eager_no_reuse>(boot, "split_share", init_s, world_mib);
   else if (v == "no_reuse_lazy") run<Topology, nc::settings_table{}, lazy_no_reuse>(boot, "no_reuse_lazy", init_s, world_mib);
   else if (v == "latency_pp") run<Topology, latency_pp, eager_no_reuse>(boot, "latency_pp", init_s, world_mib);
   else if (v == "max_ctas_1") run<Topology, ctas_1, eager_no_reuse>(boot, "max_ctas_1", init_s, world_mib);

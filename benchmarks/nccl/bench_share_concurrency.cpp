@@ -14,6 +14,7 @@
 // Without a GPU it prints one line and exits 77.
 #include <cstdio>
 #include <hetgrid/nccl.hpp>
+#include <sharing_pair.hpp>
 #include <spec_layouts.hpp>
 #include <string>
 #include <vector>
@@ -29,12 +30,6 @@ namespace nc = hetgrid::nccl;
 namespace {
 
 using pair_tp = hg::layouts::pair_tp::topology;
-// split_share 0 is NCCL's default, but an entry of its own: tp and mp are split, not the world.
-template <int Share>
-constexpr nc::settings_table two_groups =
-    nc::settings_table{}
-        .with(hg::group_kind::tp, {.split_share = Share})
-        .with(hg::group_kind::mp, {.high_priority = true, .split_share = Share});
 
 const char* program = "bench_share_concurrency";
 std::string mode_name, share_name;
@@ -62,14 +57,7 @@ struct buffer {
                                    cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");
     nc::check_cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
   }
-  bool all(float value) const {
-    std::vector<float> host(count);
-    nc::check_cuda(cudaMemcpy(host.data(), data, count * sizeof(float), cudaMemcpyDeviceToHost),
-                   "cudaMemcpy");
-    for (float v : host)
-      if (v != value) return false;
-    return true;
-  }
+  bool all(float value) const { return hg::layouts::all_equal(data, count, value); }
 };
 
 struct op {
@@ -86,7 +74,7 @@ struct op {
 
 template <int Share>
 int measure(nc::bootstrap& boot, std::size_t count, double timeout_s) {
-  using groups_t = nc::rank_groups<pair_tp, two_groups<Share>>;
+  using groups_t = nc::rank_groups<pair_tp, hg::layouts::tp_and_mp<Share>>;
   groups_t groups(boot, nc::rank_groups_options{
                             .watch = {.timeout_s = timeout_s, .on_failure = on_stall}});
   const nc::group_comm& tp = groups.language()->tp;

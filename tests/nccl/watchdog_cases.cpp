@@ -37,13 +37,10 @@
 #include <vector>
 
 #include "gpu_check.hpp"
-#include "stream_hold.hpp"
 
 namespace nc = hetgrid::nccl;
 
 namespace {
-
-using stream_hold::wait_value_fn;
 
 using solo = hetgrid::layouts::solo::topology;
 using pair_tp = hetgrid::layouts::pair_tp::topology;
@@ -57,7 +54,20 @@ long long epoch_ms() {
       .count();
 }
 
-wait_value_fn wait_value32() { return stream_hold::wait_value32("watchdog_cases"); }
+// cuStreamWaitValue32 through the runtime's entry point: no link to libcuda needed.
+using wait_value_fn = CUresult (*)(CUstream, CUdeviceptr, cuuint32_t, unsigned int);
+wait_value_fn wait_value32() {
+  void* fn = nullptr;
+  cudaDriverEntryPointQueryResult found{};
+  nc::check_cuda(cudaGetDriverEntryPointByVersion("cuStreamWaitValue32", &fn, 12000,
+                                                 cudaEnableDefault, &found),
+                "cudaGetDriverEntryPointByVersion(cuStreamWaitValue32)");
+  if (fn == nullptr || found != cudaDriverEntryPointSuccess) {
+    std::fprintf(stderr, "watchdog_cases: cuStreamWaitValue32 not found\n");
+    std::exit(4);
+  }
+  return reinterpret_cast<wait_value_fn>(fn);
+}
 
 enum class stalled { all_reduce, send_recv, world };
 
