@@ -4,14 +4,20 @@
 // GPU memory of the groups (docs/CONTRACT.md section 3), measured as BENCHMARKS.md's reference
 // figures were: one JSON line per run.
 // Usage: mpirun -np W bench_bootstrap_nccl [--layout NAME] [--variant NAME]   (variants below)
+//          [--split-share none|all|KIND]   (the default and no_reuse_eager variants only)
+// --split-share sets comm_settings::split_share = 1 on every slot (all) or on one (a kind's
+// name, embd or pos_embd): those groups share NCCL resources (docs/CONTRACT.md section 3).
 // Without a GPU it prints one line and exits 77 (CTest: skipped).
 #include <boost/mpi/collectives.hpp>
+#include <cli_args.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <hetgrid/nccl.hpp>
 #include <spec_layouts.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "../bootstrap_mpi/max_over_ranks.hpp"
 #include "gpu_memory.hpp"
@@ -32,7 +38,14 @@ constexpr hg::plan_options lazy_no_reuse{.reuse_world = false};
 constexpr nc::settings_table ctas_1 = nc::settings_table{}.with_slot(0, {.max_ctas = 1});
 constexpr nc::settings_table ctas_2 = nc::settings_table{}.with_slot(0, {.max_ctas = 2});
 constexpr nc::settings_table ctas_4 = nc::settings_table{}.with_slot(0, {.max_ctas = 4});
-constexpr nc::settings_table share = nc::settings_table{}.with_slot(0, {.split_share = 1});
+// Sharing (split_share = 1) on every slot, or on one slot alone.
+constexpr nc::settings_table share_all = [] {
+  nc::settings_table t{};
+  for (int slot = 0; slot < hg::slot_count; ++slot) t = t.with_slot(slot, {.split_share = 1});
+  return t;
+}();
+template <int Slot>
+constexpr nc::settings_table share_one = nc::settings_table{}.with_slot(Slot, {.split_share = 1});
 // Latency-bound groups with few channels and a high-priority stream, the rest as NCCL likes.
 constexpr nc::settings_table latency_pp =
     nc::settings_table{}
@@ -49,6 +62,7 @@ void all_reduce_once(ncclComm_t comm, cudaStream_t stream, const char* what) {
 }
 
 const char* layout_name = "";
+std::string share_name = "none";  // --split-share as given
 
 template <class Topology, nc::settings_table Settings, hg::plan_options Options>
 void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double world_mib) {
@@ -74,49 +88,99 @@ void run(nc::bootstrap& boot, const char* variant, double bootstrap_s, double wo
   const int communicators = bench::max_over_ranks(world, groups.communicator_count());
   const int created = bench::max_over_ranks(world, groups.created_count());
   const double world_init_s = bench::max_over_ranks(world, boot.world_init_s());
+  const int share_parent =
+      bench::max_over_ranks(world, groups.has_share_parent() ? 1 : 0);
   if (boot.rank() == 0)
     std::printf(
         "{\"bench\": \"bootstrap_nccl\", \"path\": \"hetgrid\", \"layout\": \"%s\", "
-        "\"variant\": \"%s\", \"world\": %d, "
+        "\"variant\": \"%s\", \"split_share\": \"%s\", \"share_parent\": %d, "
+        "\"world\": %d, "
         "\"nccl\": \"%s\", \"bootstrap_s\": %.6f, \"world_init_s\": %.6f, \"world_mib\": %.1f, "
         "\"groups\": %d, "
         "\"communicators\": %d, \"created\": %d, \"split_calls\": %d, \"create_s\": %.6f, "
         "\"first_collective_s\": %.6f, \"total_s\": %.6f, \"groups_mib\": %.1f}\n",
-        layout_name, variant, boot.size(), nc::version_string().c_str(), bootstrap_s,
+        layout_name, variant, share_name.c_str(), share_parent, boot.size(),
+        nc::version_string().c_str(), bootstrap_s,
         world_init_s, world_mib, group_count,
         communicators, created, groups.split_calls(), create_s, first_s, create_s + first_s,
         groups_mib);
 }
 
+// A variant of the default or no_reuse_eager plan with sharing on slot `share` (-1: none,
+// slot_count: all).
+template <class Topology, hg::plan_options Options, int... Slots>
+void run_shared(nc::bootstrap& boot, const char* v, int share, double init_s, double world_mib,
+                std::integer_sequence<int, Slots...>) {
+  if (share == hg::slot_count) run<Topology, share_all, Options>(boot, v, init_s, world_mib);
+  else if (share < 0) run<Topology, nc::settings_table{}, Options>(boot, v, init_s, world_mib);
+  else ((share == Slots ? run<Topology, share_one<Slots>, Options>(boot, v, init_s, world_mib)
+                        : void()), ...);
+}
+
 template <class Topology>
-bool run_variant(nc::bootstrap& boot, const std::string& v, double init_s, double world_mib) {
-  if (v == "default") run<Topology, nc::settings_table{}, hg::plan_options{}>(boot, "default", init_s, world_mib);
-  else if (v == "no_reuse_eager") run<Topology, nc::settings_table{}, eager_no_reuse>(boot, "no_reuse_eager", init_s, world_mib);
+bool run_variant(nc::bootstrap& boot, const std::string& v, int share, double init_s,
+                 double world_mib) {
+  constexpr auto slots = std::make_integer_sequence<int, hg::slot_count>{};
+  if (v == "default")
+    run_shared<Topology, hg::plan_options{}>(boot, "default", share, init_s, world_mib, slots);
+  else if (v == "no_reuse_eager")
+    run_shared<Topology, eager_no_reuse>(boot, "no_reuse_eager", share, init_s, world_mib, slots);
+  else if (share >= 0) return false;  // main() refuses this: the other variants set their own
+  else if (v == "split_share")  // the former spelling of no_reuse_eager --split-share all
+    run<Topology, share_all, eager_no_reuse>(boot, "split_share", init_s, world_mib);
   else if (v == "no_reuse_lazy") run<Topology, nc::settings_table{}, lazy_no_reuse>(boot, "no_reuse_lazy", init_s, world_mib);
   else if (v == "latency_pp") run<Topology, latency_pp, eager_no_reuse>(boot, "latency_pp", init_s, world_mib);
   else if (v == "max_ctas_1") run<Topology, ctas_1, eager_no_reuse>(boot, "max_ctas_1", init_s, world_mib);
   else if (v == "max_ctas_2") run<Topology, ctas_2, eager_no_reuse>(boot, "max_ctas_2", init_s, world_mib);
   else if (v == "max_ctas_4") run<Topology, ctas_4, eager_no_reuse>(boot, "max_ctas_4", init_s, world_mib);
-  else if (v == "split_share") run<Topology, share, eager_no_reuse>(boot, "split_share", init_s, world_mib);
   else return false;
   return true;
 }
 
 }  // namespace
 
+// --split-share's value: -1 (none), hg::slot_count (all), a slot's number, or -2 (not one).
+int share_slot(std::string_view text) {
+  if (text == "none") return -1;
+  if (text == "all") return hg::slot_count;
+  for (int slot = 0; slot < hg::slot_count; ++slot)
+    if (hg::slot_name(slot) == text) return slot;
+  return -2;
+}
+
 int main(int argc, char** argv) {
   std::string variant = "default", layout;
+  int share = -1;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--variant") == 0 && i + 1 < argc) {
-      variant = argv[++i];
-    } else if (std::strcmp(argv[i], "--layout") == 0 && i + 1 < argc) {
-      layout = argv[++i];
-    } else {
+    const auto [flag, inline_value] = hg::cli::split_flag(argv[i]);
+    const bool known = flag == "--variant" || flag == "--layout" || flag == "--split-share";
+    const char* next = !inline_value && i + 1 < argc ? argv[i + 1] : nullptr;
+    if (!known || (!inline_value && !next)) {
       std::fprintf(stderr, "bench_bootstrap_nccl: usage: bench_bootstrap_nccl [--layout NAME] "
-                           "[--variant NAME]\n");
+                           "[--variant NAME] [--split-share none|all|KIND]: '%s' %s\n", argv[i],
+                   known ? "needs a value" : "is not an option");
+      return 2;
+    }
+    const std::string value = inline_value ? std::string(*inline_value) : std::string(next);
+    if (!inline_value) ++i;
+    if (flag == "--variant") variant = value;
+    else if (flag == "--layout") layout = value;
+    else if ((share = share_slot(value)) == -2) {
+      std::fprintf(stderr, "bench_bootstrap_nccl: usage: --split-share %s is not none, all, a "
+                           "built-in kind's name, embd or pos_embd (one kind: a table is "
+                           "compiled for each)\n", value.c_str());
       return 2;
     }
   }
+  if (share != -1 && variant != "default" && variant != "no_reuse_eager") {
+    std::fprintf(stderr, "bench_bootstrap_nccl: usage: --split-share %s goes with --variant "
+                         "default or no_reuse_eager, not %s (which sets its own settings)\n",
+                 share == hg::slot_count ? "all" : std::string(hg::slot_name(share)).c_str(),
+                 variant.c_str());
+    return 2;
+  }
+  if (share != -1)
+    share_name = share == hg::slot_count ? "all" : std::string(hg::slot_name(share));
   const int layout_world = layout.empty() ? 0
                            : layout == "solo" ? solo::world
                            : layout == "pair" || layout == "pair_tp" || layout == "colocated_pair"
@@ -153,17 +217,19 @@ int main(int argc, char** argv) {
                            "compiled for a world of %d\n", boot.size(), layout_name, layout_world);
     return 1;
   }
-  if (boot.size() == solo::world) known = run_variant<solo>(boot, variant, init_s, world_mib);
+  if (boot.size() == solo::world)
+    known = run_variant<solo>(boot, variant, share, init_s, world_mib);
   else if (boot.size() != pair::world) {
     if (boot.rank() == 0)
       std::fprintf(stderr, "bench_bootstrap_nccl: world: the job has %d ranks but layouts exist "
                            "only for worlds 1 (solo) and 2 (pair, pair_tp, colocated_pair)\n",
                    boot.size());
     return 1;
-  } else if (layout == "pair_tp") known = run_variant<pair_tp>(boot, variant, init_s, world_mib);
+  } else if (layout == "pair_tp")
+    known = run_variant<pair_tp>(boot, variant, share, init_s, world_mib);
   else if (layout == "colocated_pair")
-    known = run_variant<colocated_pair>(boot, variant, init_s, world_mib);
-  else known = run_variant<pair>(boot, variant, init_s, world_mib);
+    known = run_variant<colocated_pair>(boot, variant, share, init_s, world_mib);
+  else known = run_variant<pair>(boot, variant, share, init_s, world_mib);
   cudaFree(scratch);
   if (!known) {
     if (boot.rank() == 0) std::fprintf(stderr, "bench_bootstrap_nccl: usage: unknown variant %s\n", variant.c_str());

@@ -10,6 +10,7 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -138,6 +139,13 @@ class bootstrap {
                                           options.timeout_s, "the world's blocking twin");
     }
     world_init_s_ = std::chrono::duration<double>(detail::clock::now() - t0).count();
+    // NCCL's variable overrides every config's splitShare: all of hetgrid's communicators then
+    // share the non-blocking world's resources (and its one channel). Never silent.
+    if (const char* share = std::getenv("NCCL_COMM_SPLIT_SHARE_RESOURCES");
+        share && std::strcmp(share, "1") == 0 && world_.rank() == 0)
+      std::fprintf(stderr, "hetgrid: nccl: NCCL_COMM_SPLIT_SHARE_RESOURCES=1: every communicator "
+                           "shares the world's resources and its one channel; operations on two "
+                           "of them must never run concurrently (docs/CONTRACT.md, section 3)\n");
     if (options.verbose)
       std::printf("hetgrid: rank %d local rank %d device %d NCCL %s\n", world_.rank(),
                   local_rank_, device_, version_string().c_str());

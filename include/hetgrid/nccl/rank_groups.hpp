@@ -6,10 +6,12 @@
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "hetgrid/executor.hpp"
 #include "hetgrid/hetgrid.hpp"
@@ -18,6 +20,7 @@
 #include "hetgrid/nccl/handle.hpp"
 #include "hetgrid/nccl/polling.hpp"
 #include "hetgrid/nccl/settings.hpp"
+#include "hetgrid/nccl/sharing.hpp"
 #include "hetgrid/nccl/split.hpp"
 #include "hetgrid/nccl/watchdog.hpp"
 #include "hetgrid/process_groups.hpp"
@@ -103,14 +106,19 @@ class group_comm {
 // communicator for groups of one. Each class gets a comm_slot (communicator, stream, settings).
 // The job's size and this rank's place are the NCCL world's: the executor checks that size
 // against the topology, the one world-size check on this path.
+// `shared_rounds[r]`: round r's classes share resources (split_share = 1): they are split off
+// a parent of their own, made with splitShare = 1 before the first such round (NCCL reads the
+// parent's flag, not the child's); `share_note`: the line rank 0 prints then.
 class backend {
  public:
   using handle = std::unique_ptr<detail::comm_slot>;
   using communicator = group_comm;
 
-  backend(ncclComm_t nccl_world, const settings_table& settings, rank_groups_options options)
+  backend(ncclComm_t nccl_world, const settings_table& settings, rank_groups_options options,
+          std::vector<bool> shared_rounds = {}, std::string share_note = {})
       : world_(nccl_world),
         parent_(options.split_parent != nullptr ? options.split_parent : nccl_world),
+        shared_rounds_(std::move(shared_rounds)), share_note_(std::move(share_note)),
         settings_(settings), timeout_s_(options.timeout_s),
         deadline_(detail::deadline_after(options.timeout_s)),
         watchdog_(std::make_unique<nccl::watchdog>()) {
@@ -128,8 +136,10 @@ class backend {
     const std::string what = slot ? slot->name : "a split round";
     ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
                                               slot ? slot->name.c_str() : "hetgrid:none");
-    owned_comm child =
-        detail::split_bounded(parent_, color, key, config, deadline_, timeout_s_, what);
+    const std::size_t round = rounds_done_++;
+    const bool shared = round < shared_rounds_.size() && shared_rounds_[round];
+    owned_comm child = detail::split_bounded(shared ? share_parent() : parent_, color, key,
+                                             config, deadline_, timeout_s_, what);
     if (!slot) return nullptr;  // no class this round (NOCOLOR): no child, or one freed here
     slot->comm = child.get();
     slot->owned = std::move(child);
@@ -152,8 +162,23 @@ class backend {
     return group_comm(slot.get(), g.index_of(rank_), g.size());
   }
   const nccl::watchdog& watcher() const { return *watchdog_; }
+  // Whether a parent with splitShare = 1 was made (an extra communicator, never used for work).
+  bool has_share_parent() const { return static_cast<bool>(share_parent_); }
 
  private:
+  // Every rank reaches the first sharing round together (the rounds are the plan's, a type), so
+  // every rank makes the parent there: one split of the whole job, non-blocking (polled).
+  ncclComm_t share_parent() {
+    if (!share_parent_) {
+      ncclConfig_t config = detail::make_config(comm_settings{.blocking = false},
+                                                "hetgrid:share_parent");
+      config.splitShare = 1;
+      share_parent_ = detail::split_bounded(parent_, 0, rank_, config, deadline_, timeout_s_,
+                                            "the sharing parent");
+      if (rank_ == 0 && !share_note_.empty()) std::fprintf(stderr, "%s\n", share_note_.c_str());
+    }
+    return share_parent_.get();
+  }
   handle make_slot(const class_request& request) const {
     return make_slot(request.module_name, request.slot_name, settings_.of_tag(request.tag));
   }
@@ -174,6 +199,10 @@ class backend {
   }
 
   ncclComm_t world_, parent_;
+  std::vector<bool> shared_rounds_;
+  std::string share_note_;
+  std::size_t rounds_done_ = 0;
+  owned_comm share_parent_;  // made before, destroyed after, the children that share it
   int size_ = 0, rank_ = 0;
   settings_table settings_;
   double timeout_s_;
@@ -199,9 +228,17 @@ class rank_groups
                            Topology> {
   static_assert(Options.tags.count == 0,
                 "rank_groups: a group's tag comes from the settings table, not plan_options");
-  using base = plan_executor<backend,
-                             plan_of<Topology, detail::nccl_plan_options(Settings, Options)>,
-                             Topology>;
+  static constexpr auto& plan_ = plan_of<Topology, detail::nccl_plan_options(Settings, Options)>;
+  using base = plan_executor<backend, plan_, Topology>;
+  static_assert(detail::no_mixed_round<plan_, Settings>(),
+                "rank_groups: a split round holds kinds with split_share = 1 and kinds without "
+                "it (they are split off different parents): give those kinds equal split_share");
+  static std::vector<bool> shared_rounds() {
+    std::vector<bool> rounds;
+    for (const auto s : detail::sharing_of_rounds<plan_, Settings>())
+      rounds.push_back(s == detail::round_sharing::shared);
+    return rounds;
+  }
 
  public:
   rank_groups(const bootstrap& boot, rank_groups_options options = {})
@@ -209,7 +246,8 @@ class rank_groups
   // From a world communicator made elsewhere (options.split_parent: a non-blocking one to split
   // off, else the world itself).
   rank_groups(ncclComm_t nccl_world, rank_groups_options options)
-      : base(backend(nccl_world, Settings, options)),
+      : base(backend(nccl_world, Settings, options, shared_rounds(),
+                     detail::sharing_note(detail::sharing_slots(Settings)))),
         world_slot_(this->backend().job(options.world_high_priority)),
         world_(world_slot_.get(), this->rank(), Topology::world) {}
 
@@ -246,6 +284,9 @@ class rank_groups
     return n;
   }
   const nccl::watchdog& watcher() const { return this->backend().watcher(); }
+  // Whether some kind's split_share = 1 made a sharing parent (one more communicator, split off
+  // the world, never used for work; its children share its resources).
+  bool has_share_parent() const { return this->backend().has_share_parent(); }
 
  private:
   static rank_groups_options with_parent(rank_groups_options options, ncclComm_t parent) {

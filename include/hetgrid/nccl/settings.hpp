@@ -16,7 +16,10 @@ struct comm_settings {
   bool high_priority = false;  // ncclConfig_t has no priority: hetgrid makes the stream
   int min_ctas = 0;            // 0: NCCL's default
   int max_ctas = 0;            // 0: NCCL's default
-  int split_share = -1;        // -1: NCCL's default; 1 shares resources with the parent
+  // 1: this kind's split communicators share NCCL resources with each other, split off a
+  // sharing parent of their own (NCCL reads the flag on the parent): they must never run
+  // concurrently in different orders (docs/CONTRACT.md section 3). -1 / 0: no sharing (default).
+  int split_share = -1;
   int cga_cluster_size = -1;   // -1: NCCL's default
   // NCCL's blocking mode for the communicator's own calls (the default): grouped send/recv at
   // full speed (BENCHMARKS.md, "Blocking against non-blocking": a non-blocking group end starts a
