@@ -1,4 +1,4 @@
-// The layout as data (docs/CONTRACT.md section 5, "The layout as data"): hetgrid/json.hpp writes
+// The layout as data (docs/CONTRACT.md section 6): hetgrid/json.hpp writes
 // what hetgrid-inspect --json prints, streamed; hetgrid/rank_text.hpp a rank's part as text; and
 // hetgrid-inspect --layout FILE reads the JSON back.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN

@@ -1,5 +1,5 @@
-// hetgrid/json.hpp: a layout as data (docs/CONTRACT.md section 5's JSON), written by the program
-// that compiled it:
+// hetgrid/json.hpp: a layout as data (docs/CONTRACT.md section 6; the JSON of section 5), written
+// by the program that compiled it:
 //   hetgrid::write_layout_json<mimo>(std::cout);      // what `hetgrid-inspect --json` prints
 //   hetgrid::write_rank_json<mimo>(std::cout, rank);  // what `--rank R --json` prints
 // `hetgrid-inspect --layout FILE` reads the first back. Both are streamed in bounded chunks: the

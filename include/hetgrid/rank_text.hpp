@@ -1,4 +1,5 @@
-// hetgrid/rank_text.hpp: what one rank does, for people, e.g. at a job's start-up:
+// hetgrid/rank_text.hpp: what one rank does, for people, e.g. at a job's start-up (docs/CONTRACT.md
+// section 6):
 //   hetgrid::write_rank_text<mimo>(std::cout, rank);
 // the text form of write_rank_json (hetgrid/json.hpp): for each module that holds the rank, its
 // coordinates, its stage and each group that holds it, with the rank's position in the group.
