@@ -12,6 +12,15 @@
 
 set(hetgrid_known_components mpi nccl)
 
+# hetgrid_<component>_FOUND: whether its target exists (made now, or by an earlier call).
+macro(hetgrid_set_found component)
+  if(TARGET hetgrid::${component})
+    set(hetgrid_${component}_FOUND TRUE)
+  else()
+    set(hetgrid_${component}_FOUND FALSE)
+  endif()
+endmacro()
+
 # Boost.MPI, Boost.Serialization and MPI's C interface.
 macro(hetgrid_find_mpi)
   if(NOT TARGET hetgrid::mpi)
@@ -31,11 +40,7 @@ macro(hetgrid_find_mpi)
                     "not found (MPI_CXX_FOUND=${MPI_CXX_FOUND})")
     endif()
   endif()
-  if(TARGET hetgrid::mpi)
-    set(hetgrid_mpi_FOUND TRUE)
-  else()
-    set(hetgrid_mpi_FOUND FALSE)
-  endif()
+  hetgrid_set_found(mpi)
 endmacro()
 
 # NCCL and the CUDA runtime, over hetgrid::mpi (the bootstrap broadcasts NCCL's id over MPI).
@@ -73,11 +78,7 @@ macro(hetgrid_find_nccl)
         INTERFACE_LINK_LIBRARIES "hetgrid::mpi;${hetgrid_cudart};${NCCL_LIBRARY}")
     endif()
   endif()
-  if(TARGET hetgrid::nccl)
-    set(hetgrid_nccl_FOUND TRUE)
-  else()
-    set(hetgrid_nccl_FOUND FALSE)
-  endif()
+  hetgrid_set_found(nccl)
 endmacro()
 
 # find_package(hetgrid COMPONENTS ...)'s part: each named component, and a message naming each
