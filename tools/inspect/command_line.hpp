@@ -19,6 +19,8 @@ namespace hetgrid::inspect {
 inline constexpr std::string_view usage_text =
     "usage: hetgrid-inspect --world W --module NAME:key=value,... [--module ...] [--json] "
     "[--rank R] [--svg FILE] [--plan] [--groups MODULE:DIM,...]\n"
+    "       hetgrid-inspect --layout FILE [--json] [--rank R] [--svg FILE] [--plan] "
+    "[--groups ...]\n"
     "\n"
     "Checks a layout of modules against the rules of hetgrid and prints its process groups.\n"
     "\n"
@@ -26,6 +28,10 @@ inline constexpr std::string_view usage_text =
     "  --module SPEC      one module, NAME:key=value,... with keys ranks, tp, gtp_remat, cp,\n"
     "                     pp, ep, expt_tp, expt_gtp_remat, offset and the bare word language;\n"
     "                     a key left out takes its default (expt_tp: tp; offset: 0; others 1)\n"
+    "  --layout FILE      read the layout from a JSON file instead of --world and --module:\n"
+    "                     {\"world\": W, \"modules\": [{\"name\": ..., the keys above,\n"
+    "                     \"language\": true}]}; what --json prints is such a file (its other\n"
+    "                     keys are ignored)\n"
     "  --json             print JSON instead of a table\n"
     "  --rank R           print what rank R does instead of the whole layout\n"
     "  --svg FILE         also draw the layout as a picture into FILE (SVG)\n"
@@ -64,6 +70,8 @@ struct request {
   std::optional<std::string> svg;     // a file to draw the layout into
   std::optional<std::string> groups;  // --groups MODULE:DIM,...
   bool plan = false;                  // --plan
+  // --layout FILE: world and modules are read from it (layout_file.hpp) after the command line.
+  std::optional<std::string> layout_file;
 };
 
 // A command line that cannot be read: `kind` is "usage", or the layout rule a field alone breaks
@@ -115,12 +123,9 @@ inline std::optional<input_error> apply_field(grid_spec& spec, std::string_view 
   return std::nullopt;
 }
 
-// NAME:key=value,... -> a grid_spec, every key left out at its default (expt_tp: tp's value).
-inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
-  const std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos)
-    return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
-  const std::string_view name = text.substr(0, colon);
+// A spec with this name and every other field at its default; a name that cannot be one is the
+// `names` error.
+inline std::variant<grid_spec, input_error> spec_named(std::string_view name) {
   if (name.size() > static_cast<std::size_t>(max_name_length))
     return input_error{"names", "a module name must be at most " + std::to_string(max_name_length) +
                                     " bytes; '" + std::string(name) + "' has " +
@@ -130,6 +135,25 @@ inline std::variant<grid_spec, input_error> parse_module(std::string_view text) 
                                     "' is not"};
   grid_spec spec;
   name.copy(spec.name, name.size());
+  return spec;
+}
+
+// --rank R names a rank of the world. @pre req.world is known
+inline std::optional<input_error> check_rank(const request& req) {
+  if (req.rank && (*req.rank < 0 || *req.rank >= req.world))
+    return usage("--rank " + std::to_string(*req.rank) + " is outside [0, " +
+                 std::to_string(req.world) + ")");
+  return std::nullopt;
+}
+
+// NAME:key=value,... -> a grid_spec, every key left out at its default (expt_tp: tp's value).
+inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos)
+    return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
+  auto named = spec_named(text.substr(0, colon));
+  if (auto* error = std::get_if<input_error>(&named)) return *error;
+  grid_spec spec = std::get<grid_spec>(named);
   std::vector<std::string> seen;
   std::string_view rest = text.substr(colon + 1);
   while (!rest.empty()) {
@@ -161,7 +185,7 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
     };
     if (flag == "--help" || flag == "-h") return help_request{};
     if (flag == "--json" || flag == "--rank" || flag == "--world" || flag == "--module" ||
-        flag == "--svg" || flag == "--groups" || flag == "--plan") {
+        flag == "--svg" || flag == "--groups" || flag == "--plan" || flag == "--layout") {
       if (flag == "--json" || flag == "--plan") {
         if (inline_value) return detail::usage(std::string(flag) + " takes no value");
         (flag == "--json" ? req.json : req.plan) = true;
@@ -173,6 +197,12 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
         if (req.svg) return detail::usage("--svg given twice");
         if (text->empty()) return detail::usage("--svg needs a file name");
         req.svg = std::string(*text);
+        continue;
+      }
+      if (flag == "--layout") {
+        if (req.layout_file) return detail::usage("--layout given twice");
+        if (text->empty()) return detail::usage("--layout needs a file name");
+        req.layout_file = std::string(*text);
         continue;
       }
       if (flag == "--groups") {
@@ -202,15 +232,19 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
     }
     return detail::usage("unknown argument '" + std::string(args[i]) + "'");
   }
-  if (!world_given) return detail::usage("--world is required");
-  if (req.modules.empty()) return detail::usage("at least one --module is required");
+  if (req.layout_file && (world_given || !req.modules.empty()))
+    return detail::usage("--layout gives the world and the modules: no --world or --module");
+  if (!req.layout_file && !world_given) return detail::usage("--world is required");
+  if (!req.layout_file && req.modules.empty())
+    return detail::usage("at least one --module is required");
   if (req.groups && (req.plan || req.rank || req.json || req.svg))
     return detail::usage("--groups prints JSON on its own: no --plan, --rank, --json or --svg");
   if (req.plan && (req.json || req.svg))
     return detail::usage("--plan prints a table on its own: no --json or --svg");
-  if (req.rank && (*req.rank < 0 || *req.rank >= req.world))
-    return detail::usage("--rank " + std::to_string(*req.rank) + " is outside [0, " +
-                         std::to_string(req.world) + ")");
+  // With --layout the world is not known yet: load_layout_file checks --rank.
+  if (!req.layout_file) {
+    if (auto error = detail::check_rank(req)) return *error;
+  }
   return req;
 }
 

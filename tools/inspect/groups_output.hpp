@@ -60,7 +60,7 @@ inline std::variant<groups_query, std::string> resolve_groups(const runtime_topo
 inline void write_groups_json(std::ostream& out, const runtime_topology& layout,
                               const groups_query& query) {
   const grid& g = layout.grids[query.module];
-  detail::json_stream js(out);
+  ::hetgrid::detail::json_writer js(out);
   js.raw("{").key("module").string(g.name());
   js.raw(",").key("view").string(to_string(query.kind.in_view));
   js.raw(",").key("dims").raw("[");
@@ -70,6 +70,7 @@ inline void write_groups_json(std::ostream& out, const runtime_topology& layout,
                                           [&](int i) { return g.group(query.kind, i); });
   js.raw("}\n");
   js.finish();
+  check_written(out);
 }
 
 }  // namespace hetgrid::inspect

@@ -1,7 +1,7 @@
-// hetgrid-inspect: checks a layout given on the command line and prints its process groups, as a
-// table or as the JSON of docs/CONTRACT.md section 5. Exit status 2 and one line on stderr for bad
-// input; exit status 1 and one line on stderr when the output (stdout or the --svg file) cannot
-// be written or memory runs out.
+// hetgrid-inspect: checks a layout given on the command line (or in a JSON file, --layout) and
+// prints its process groups, as a table or as the JSON of docs/CONTRACT.md section 5. Exit status
+// 2 and one line on stderr for bad input; exit status 1 and one line on stderr when the output
+// (stdout or the --svg file) cannot be written or memory runs out.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +16,7 @@
 #include "command_line.hpp"
 #include "groups_output.hpp"
 #include "json_output.hpp"
+#include "layout_file.hpp"
 #include "layout_rules.hpp"
 #include "svg_output.hpp"
 #include "table_output.hpp"
@@ -104,10 +105,15 @@ int main(int argc, char** argv) {
     if (const auto* error = std::get_if<inspect::input_error>(&parsed))
       return fail(error->kind + ": " + error->message);
     int status = 0;
-    if (std::holds_alternative<inspect::help_request>(parsed))
+    if (std::holds_alternative<inspect::help_request>(parsed)) {
       std::cout << inspect::usage_text;
-    else
-      status = run(std::get<inspect::request>(parsed));
+    } else {
+      inspect::request req = std::get<inspect::request>(parsed);
+      if (req.layout_file)
+        if (const auto error = inspect::load_layout_file(req))
+          return fail(error->kind + ": " + error->message);
+      status = run(req);
+    }
     if (status != 0) return status;
     std::cout.flush();
     inspect::check_written(std::cout);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <hetgrid/hetgrid.hpp>
+#include <hetgrid/rank_text.hpp>
 #include <hetgrid/runtime_topology.hpp>
 #include <algorithm>
 #include <iomanip>
@@ -19,25 +20,10 @@ namespace hetgrid::inspect {
 
 namespace detail {
 
-inline constexpr int members_shown = 8;  // a longer group shows its first 6 and last 2 members
+// The rank's lines and the group text are the library's (hetgrid/rank_text.hpp).
+using ::hetgrid::detail::group_text;
+using ::hetgrid::detail::span_text;
 inline constexpr int groups_shown = 4;   // a kind with more groups shows its first 3 and last 1
-
-inline std::string span_text(const grid& g) {
-  return std::to_string(g.offset) + "-" + std::to_string(g.offset + g.ranks - 1);
-}
-
-inline std::string group_text(const rank_group& group) {
-  const int n = group.size();
-  std::string text = "[";
-  for (int i = 0; i < n; ++i) {
-    if (n > members_shown && i == members_shown - 2) {
-      text += "...,";
-      i = n - 2;
-    }
-    text += std::to_string(group[i]) + (i + 1 < n ? "," : "");
-  }
-  return text + "]";
-}
 
 // `count` groups, group_at(i) the i-th, in at most groups_shown places.
 template <class GroupAt>
@@ -51,16 +37,6 @@ std::string groups_text(int count, GroupAt group_at) {
     text += group_text(group_at(i)) + (i + 1 < count ? " " : "");
   }
   return text;
-}
-
-inline std::string stage_text(const grid& g, int rank) {
-  const bool first = g.is_first_stage(rank), last = g.is_last_stage(rank);
-  const std::string where =
-      " (pp " + std::to_string(g.coords(rank).pp) + " of " + std::to_string(g.pp) + ")";
-  if (first && last) return "first and last" + where;
-  if (first) return "first" + where;
-  if (last) return "last" + where;
-  return "middle" + where;
 }
 
 // "1 module", "2 modules".
@@ -103,34 +79,6 @@ inline void print_module_groups(std::ostream& out, const grid& g,
           groups_text(g.group_count(kind), [&](int i) { return g.group(kind, i); }));
 }
 
-inline void print_rank_in_module(std::ostream& out, const grid& g,
-                                 std::span<const group_kind> slots, int rank) {
-  const rank_coords c = g.coords(rank);
-  out << "\n"
-      << ::hetgrid::inspect::clean_text::printable(g.name()) << (g.language ? " (language module" : " (module") << ", ranks " << span_text(g)
-      << ")\n";
-  out << "  coords ";
-  for (const module_dim& d : module_dims)
-    out << (d.in_view == view::expert && d.index == 0 ? "  " : " ") << d.name() << "=" << c.at(d);
-  out << "\n";
-  out << "  stage   " << stage_text(g, rank) << "\n";
-  out << "  " << std::left << std::setw(26) << "group" << std::right << std::setw(10) << "position"
-      << std::setw(8) << "size"
-      << "  members\n";
-  const auto row = [&](std::string_view kind, const std::optional<rank_group>& group) {
-    out << "  " << std::left << std::setw(26) << kind << std::right;
-    if (!group) {
-      out << std::setw(10) << "-" << std::setw(8) << "-"
-          << "  none\n";
-      return;
-    }
-    out << std::setw(10) << group->index_of(rank) << std::setw(8) << group->size() << "  "
-        << group_text(*group) << "\n";
-  };
-  for (const group_kind& kind : slots)
-    if (g.has(kind)) row(to_string(kind), g.slot_group(kind, rank));
-}
-
 inline void print_header(std::ostream& out, const runtime_topology& layout) {
   out << "world " << layout.world << ", " << counted(layout.module_count(), "module", "modules")
       << ", layout " << to_string(layout.kind) << "\n\n";
@@ -148,12 +96,8 @@ inline void print_layout_table(std::ostream& out, const runtime_topology& layout
 inline void print_rank_table(std::ostream& out, const runtime_topology& layout, int rank) {
   detail::print_header(out, layout);
   detail::print_module_table(out, layout.grids);
-  out << "\nrank " << rank << ":";
-  for (const grid& g : layout.grids)
-    if (g.contains(rank)) out << " " << ::hetgrid::inspect::clean_text::printable(g.name());
   out << "\n";
-  for (const grid& g : layout.grids)
-    if (g.contains(rank)) detail::print_rank_in_module(out, g, layout.slots, rank);
+  write_rank_text(out, layout, rank);
 }
 
 }  // namespace hetgrid::inspect

@@ -1,0 +1,3 @@
+# On CMAKE_MODULE_PATH while the core alone is configured: the core must never look for CUDAToolkit.
+message(FATAL_ERROR
+        "consumer test: find_package(CUDAToolkit) was called, but hetgrid's core must not need it")
