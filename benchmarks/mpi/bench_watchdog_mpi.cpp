@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
     const double p = median(plain), w = median(watched);
     if (print)
       std::printf("{\"bench\": \"watchdog_mpi\", \"world\": %d, \"bytes\": %d, \"iters\": %d, "
-                  "\"rounds\": %d, \"timeout_s\": %d, \"interval_ms\": %d, \"plain_us\": %.3f, \"watched_us\": %.3f, "
+                  "\"rounds\": %d, \"timeout_s\": %d, \"interval_ms\": %d, \"plain_us\": %.3f, "
+                  "\"watched_us\": %.3f, "
                   "\"watched_over_plain\": %.4f, \"median_round_ratio\": %.4f, "
                   "\"monitor_looks\": %ld}\n",
                   world.size(), size, iters, rounds, timeout, interval_ms, p * 1e6, w * 1e6, w / p,

@@ -20,8 +20,9 @@
 # Always: every process in the bed's namespaces is killed, the namespaces and links deleted,
 # and the script fails where any of them is left. A run longer than --limit seconds (default 90)
 # is ended and fails, so that the bed goes even when a test hangs. A bed left by a run that was
-# killed hard (its script's pid, in its names, is gone) is taken down at the next start. Exit 77 (skipped, with the reason) where the
-# machine refuses network namespaces: not root, no iproute2, no unshare, no veth or bridge.
+# killed hard (its script's pid, in its names, is gone) is taken down at the next start.
+# Exit 77 (skipped, with the reason) where the machine refuses network namespaces: not root, no
+# iproute2, no unshare, no veth or bridge.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -204,7 +205,8 @@ tail -f "$work/out" --pid="$mpirun_pid" >&2 &
 tail_pid=$!
 deadline=$((SECONDS + 120))
 until grep -Eq -- "$fault_when" "$work/out"; do
-  kill -0 "$mpirun_pid" 2>/dev/null || fail "mpirun ended before the fault ('$fault_when' never came)"
+  kill -0 "$mpirun_pid" 2>/dev/null ||
+    fail "mpirun ended before the fault ('$fault_when' never came)"
   [ $SECONDS -lt $deadline ] || fail "'$fault_when' did not come within 120 s"
   sleep 0.05
 done
@@ -264,5 +266,6 @@ if [ ${#problems[@]} -gt 0 ]; then
   printf 'hostbed: FAILED: %s\n' "${problems[@]}" >&2
   exit 1
 fi
-echo "hostbed: every rank that could still run ended within $within s, non-zero, naming its group" >&2
+echo "hostbed: every rank that could still run ended within $within s, non-zero," \
+  "naming its group" >&2
 exit 0

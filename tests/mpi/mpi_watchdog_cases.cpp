@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
     stall_begins();
     all_reduce(groups.watched_world());  // ranks 2 and 3 never come
   }
-  std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the all-reduce finished without rank 3\n", rank);
+  std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the all-reduce finished without rank 3\n",
+               rank);
   return 1;
 }

@@ -5,9 +5,9 @@
 //
 // MPI cannot be interrupted, and a thread that calls MPI would need MPI_THREAD_MULTIPLE, so the
 // watchdog never calls MPI. The rank that arms it writes which group and operation it is in and
-// bumps a counter (three relaxed stores); a monitor thread that sleeps between looks fires when
-// it sees the same operation in progress for the whole timeout. What then happens is
-// failure_policy's: the line, the program's handler, std::_Exit.
+// bumps a counter (three atomic stores, no fence on x86-64); a monitor thread that sleeps
+// between looks fires when it sees the same operation in progress for the whole timeout. What
+// then happens is failure_policy's: the line, the program's handler, std::_Exit.
 //
 // One thread at a time may arm a watchdog (the MPI_THREAD_SERIALIZED rule hetgrid's MPI calls
 // follow anyway); an operation armed inside another is watched, and the outer one after it.
