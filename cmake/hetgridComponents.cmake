@@ -29,15 +29,18 @@ macro(hetgrid_find_mpi)
       set(Boost_USE_STATIC_LIBS ON)
     endif()
     find_package(Boost 1.74 QUIET COMPONENTS mpi serialization)
-    if(MPI_CXX_FOUND AND TARGET Boost::mpi AND TARGET Boost::serialization)
+    find_package(Threads QUIET)  # the MPI watchdog's monitor thread (hetgrid/mpi/watchdog.hpp)
+    if(MPI_CXX_FOUND AND TARGET Boost::mpi AND TARGET Boost::serialization
+       AND TARGET Threads::Threads)
       add_library(hetgrid::mpi INTERFACE IMPORTED)
       set_target_properties(hetgrid::mpi PROPERTIES
-        INTERFACE_LINK_LIBRARIES "hetgrid::hetgrid;Boost::mpi;Boost::serialization;MPI::MPI_CXX"
+        INTERFACE_LINK_LIBRARIES
+          "hetgrid::hetgrid;Boost::mpi;Boost::serialization;MPI::MPI_CXX;Threads::Threads"
         # Boost.MPI uses MPI's C interface; the deprecated C++ bindings only add libmpi_cxx.
         INTERFACE_COMPILE_DEFINITIONS "OMPI_SKIP_MPICXX=1;MPICH_SKIP_MPICXX=1")
     else()
-      string(CONCAT hetgrid_mpi_REASON "MPI (C++) or Boost.MPI 1.74+ with Boost.Serialization "
-                    "not found (MPI_CXX_FOUND=${MPI_CXX_FOUND})")
+      string(CONCAT hetgrid_mpi_REASON "MPI (C++), Boost.MPI 1.74+ with Boost.Serialization "
+                    "or threads not found (MPI_CXX_FOUND=${MPI_CXX_FOUND})")
     endif()
   endif()
   hetgrid_set_found(mpi)

@@ -1,6 +1,6 @@
-# cmake -DCOMMAND="a;b;c" -DREGEX="..." [-DMAX_SECONDS=N] -P expect_failure.cmake
-# Passes when the command exits non-zero, its output matches REGEX, and it ends within
-# MAX_SECONDS (a hang is a failure, not a pass).
+# cmake -DCOMMAND="a;b;c" -DREGEX="..." [-DALSO="re1;re2"] [-DMAX_SECONDS=N] -P expect_failure.cmake
+# Passes when the command exits non-zero, its output matches REGEX (and each regex of ALSO), and
+# it ends within MAX_SECONDS (a hang is a failure, not a pass).
 if(NOT DEFINED MAX_SECONDS)
   set(MAX_SECONDS 60)
 endif()
@@ -19,4 +19,9 @@ endif()
 if(NOT "${out}${err}" MATCHES "${REGEX}")
   message(FATAL_ERROR "the output does not match: ${REGEX}")
 endif()
+foreach(also IN LISTS ALSO)
+  if(NOT "${out}${err}" MATCHES "${also}")
+    message(FATAL_ERROR "the output does not match: ${also}")
+  endif()
+endforeach()
 message("failed as expected (status ${status}) in ${took} s")

@@ -2,8 +2,10 @@
 # Installs the Debian 12 packages hetgrid needs, only those missing. Root, or sudo where present.
 set -euo pipefail
 # python3: the fuzz suite of hetgrid-inspect (tests/fuzz), standard library only.
+# iproute2 and bc: the test bed across hosts (tests/hosts/hostbed.sh: `ip netns`, veths, a bridge;
+# bc for its timings); unshare comes with util-linux, which Debian always has.
 packages=(cmake g++ libboost-dev libboost-mpi-dev libopenmpi-dev openmpi-bin doctest-dev
-          nlohmann-json3-dev python3)
+          nlohmann-json3-dev python3 iproute2 bc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

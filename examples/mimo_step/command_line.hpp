@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cli_args.hpp>
+#include <hetgrid/timeout.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@ struct options {
   int steps = 20;
   std::string layout = "seed";   // seed | pair | solo (docs/CONTRACT.md section 4)
   std::string backend = "mpi";   // mpi | nccl
+  // Seconds any communication may take before the rank ends naming the group (either backend).
+  double timeout_s = hetgrid::default_timeout_s;
   bool help = false;
 };
 
@@ -23,11 +26,13 @@ class usage_error : public std::runtime_error {
 
 inline constexpr std::string_view usage_text =
     "usage: mimo_step [--steps N] [--layout seed|pair|solo|colocated|colocated_pair]\n"
-    "                 [--backend mpi|nccl]\n"
+    "                 [--backend mpi|nccl] [--timeout S]\n"
     "  Trains a toy image encoder + language model with hetgrid's communicators and checks\n"
     "  the loss against a single-process reference. Run under mpirun with the layout's world:\n"
     "  seed: -np 8 (default), pair: -np 2, solo: -np 1, colocated: -np 8, colocated_pair:\n"
-    "  -np 2. --steps defaults to 20.\n";
+    "  -np 2. --steps defaults to 20.\n"
+    "  --timeout: whole seconds from 1 to 86400 (default 600) that a split, collective or\n"
+    "  message may take before the rank ends with a line naming the group it waited on.\n";
 
 inline options parse_command_line(int argc, char** argv) {
   options o;
@@ -58,6 +63,13 @@ inline options parse_command_line(int argc, char** argv) {
       if (v != "mpi" && v != "nccl")
         throw usage_error("--backend: '" + std::string(v) + "' is not one of mpi, nccl");
       o.backend = v;
+    } else if (arg == "--timeout") {
+      const std::string_view v = take_value();
+      const auto n = hetgrid::cli::parse_whole_number(v, 1, 86400);
+      if (!n)
+        throw usage_error("--timeout: '" + std::string(v) +
+                          "' is not a whole number of seconds from 1 to 86400");
+      o.timeout_s = *n;
     } else {
       throw usage_error("unknown argument '" + std::string(argv[i]) + "' (try --help)");
     }

@@ -142,8 +142,9 @@ class step_clock {
 class device_ops {
  public:
   device_ops(ncclComm_t comm, cudaStream_t stream, int rank, int size, cudaStream_t compute,
-             step_clock* clock)
-      : comm_(comm), stream_(stream), compute_(compute), rank_(rank), size_(size), clock_(clock) {}
+             step_clock* clock, double timeout_s)
+      : comm_(comm), stream_(stream), compute_(compute), rank_(rank), size_(size), clock_(clock),
+        timeout_s_(timeout_s) {}
   int size() const { return size_; }
   int rank() const { return rank_; }
 
@@ -189,7 +190,7 @@ class device_ops {
   void issue(ncclResult_t result, const char* what) {
     check(result, what);
     if (result == ncclInProgress)
-      hetgrid::nccl::await(comm_, hetgrid::nccl::default_timeout_s, what);
+      hetgrid::nccl::await(comm_, timeout_s_, what);
   }
   void begin() {
     cuda_check(cudaStreamWaitEvent(stream_, clock_->begin(compute_)), "cudaStreamWaitEvent");
@@ -203,6 +204,7 @@ class device_ops {
   cudaStream_t stream_, compute_;
   int rank_ = 0, size_ = 0;
   step_clock* clock_;
+  double timeout_s_;  // for a non-blocking communicator's wait
   std::vector<message> pending_;
 };
 
@@ -283,19 +285,24 @@ class device_backend {
  public:
   using ops = device_ops;
 
-  explicit device_backend(const boost::mpi::communicator& world)
-      : checked_(check(world)), groups_(boot_), compute_(hetgrid::nccl::make_stream()) {}
+  // `timeout_s`: the bootstrap's, the splits' and the watchdog's (a stalled group ends the job).
+  device_backend(const boost::mpi::communicator& world, double timeout_s)
+      : checked_(check(world)), boot_({.timeout_s = timeout_s}),
+        groups_(boot_, options(timeout_s)),
+        compute_(hetgrid::nccl::make_stream()), timeout_s_(timeout_s) {}
   device_backend(const device_backend&) = delete;
   device_backend& operator=(const device_backend&) = delete;
 
   ops group(int module, int slot) {
     const hetgrid::nccl::group_comm& comm = held_communicator(groups_, module, slot);
-    return ops(comm.get(), comm.stream(), comm.rank(), comm.size(), compute_.get(), &clock_);
+    return ops(comm.get(), comm.stream(), comm.rank(), comm.size(), compute_.get(), &clock_,
+               timeout_s_);
   }
   // Watched by the groups' watchdog like every group.
   ops world() {
     const hetgrid::nccl::group_comm& job = groups_.world();
-    return ops(job.get(), job.stream(), job.rank(), job.size(), compute_.get(), &clock_);
+    return ops(job.get(), job.stream(), job.rank(), job.size(), compute_.get(), &clock_,
+               timeout_s_);
   }
   cudaStream_t compute() const { return compute_.get(); }
   device_math math() const { return device_math(compute_.get()); }
@@ -312,6 +319,12 @@ class device_backend {
   // The job's own check before the bootstrap: a wrong -np must be the world-size error on every
   // rank, not the bootstrap's (a node with more ranks than GPUs); the library's own check, in
   // the executor, then finds nothing.
+  static hetgrid::nccl::rank_groups_options options(double timeout_s) {
+    hetgrid::nccl::rank_groups_options o;
+    o.timeout_s = timeout_s;
+    o.watch.timeout_s = timeout_s;
+    return o;
+  }
   static bool check(const boost::mpi::communicator& world) {
     hetgrid::check_world_size(world.size(), Topology::world);
     return true;
@@ -321,6 +334,7 @@ class device_backend {
   hetgrid::nccl::bootstrap boot_;
   hetgrid::nccl::rank_groups<Topology, device_settings> groups_;
   hetgrid::nccl::owned_stream compute_;
+  double timeout_s_;
   step_clock clock_;
 };
 

@@ -3,6 +3,8 @@
 // through hetgrid's communicators; the loss is checked against a single-process reference.
 //   mpirun -np 8 build/examples/mimo_step --steps 20
 //   mpirun -np 1 build/examples/mimo_step --backend nccl --layout solo   (one GPU)
+// --timeout S: a split, collective or message that takes longer ends the rank, naming the group
+// (hetgrid's watchdog, over either backend).
 // With --backend nccl the model lives on the GPU (device_backend.hpp) and the job ends with one
 // JSON line: the step time, split into compute, communication and hand-offs (CUDA events).
 #include <fcntl.h>
@@ -192,7 +194,13 @@ int train(Backend& backend, const boost::mpi::communicator& mpi_world, const opt
       error_line("cannot write the report to standard output: " + report.reason());
     verdict = (ok ? 1 : 0) | (report.failed() ? 0 : 2);
   }
-  boost::mpi::broadcast(mpi_world, verdict, job::reporter);
+  if constexpr (requires { backend.watched_world(); }) {  // MPI: watched like every call
+    const hetgrid::mpi::watched_comm& w = backend.watched_world();
+    w.run("MPI_Bcast (the verdict)",
+          [&] { return MPI_Bcast(&verdict, 1, MPI_INT, job::reporter, w.get()); });
+  } else {
+    boost::mpi::broadcast(mpi_world, verdict, job::reporter);
+  }
   return verdict == 3 ? 0 : 1;
 }
 
@@ -201,11 +209,11 @@ template <class Layout>
 int run_layout(const boost::mpi::communicator& world, const options& o) {
 #ifdef HETGRID_MIMO_HAVE_NCCL
   if (o.backend == "nccl") {
-    device_backend<job_topology<Layout>> backend(world);
+    device_backend<job_topology<Layout>> backend(world, o.timeout_s);
     return train<Layout>(backend, world, o);
   }
 #endif
-  mpi_backend<job_topology<Layout>> backend(world);
+  mpi_backend<job_topology<Layout>> backend(world, o.timeout_s);
   return train<Layout>(backend, world, o);
 }
 

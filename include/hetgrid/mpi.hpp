@@ -1,23 +1,45 @@
 // hetgrid/mpi.hpp: the run-time instantiator over Boost.MPI (docs/CONTRACT.md section 3): the
 // executor of executor.hpp with MPI_Comm_split as its split primitive. One split per plan round,
 // none for groups of one rank (MPI_COMM_SELF) or of the whole job (the job's communicator).
-// rank_groups builds group-locally by default instead (mpi/group_local.hpp).
+// rank_groups builds group-locally by default instead (mpi/group_local.hpp). Each split or
+// creation is watched by the groups' watchdog (mpi/watchdog.hpp), and so is every collective or
+// message a program runs through watched(): none of them hangs past the timeout.
 #pragma once
+
+#include <unistd.h>
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/exception.hpp>
+#include <concepts>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "hetgrid/executor.hpp"
 #include "hetgrid/hetgrid.hpp"
 #include "hetgrid/mpi/group_local.hpp"
+#include "hetgrid/mpi/watchdog.hpp"
 #include "hetgrid/split_plan.hpp"
 
 namespace hetgrid::mpi {
 
 using communicator = boost::mpi::communicator;
+
+// How rank_groups watches its MPI operations (the plan's shape is a template argument).
+struct rank_groups_options {
+  watchdog_options watch{};
+};
+
+namespace detail {
+inline std::string host_name() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("?");
+}
+}  // namespace detail
 
 // Communicators are owned through Boost.MPI's reference counting: each split result is taken
 // over at once, so a throw half-way frees what was built, exactly once.
@@ -26,13 +48,26 @@ class backend {
   using handle = boost::mpi::communicator;
   using communicator = boost::mpi::communicator;
 
-  explicit backend(const communicator& world) : world_(world) {}
+  explicit backend(const communicator& world, watchdog_options watch = {})
+      : world_(world), watchdog_(std::make_shared<mpi::watchdog>(std::move(watch))) {
+    if (MPI_Comm(world_) == MPI_COMM_NULL) return;  // every split is then refused (and says so)
+    job_size_ = world_.size();
+    watchdog_->set_identity("rank " + std::to_string(world_.rank()) + " on host " +
+                            detail::host_name());
+  }
   int size() const { return world_.size(); }
   int rank() const { return world_.rank(); }
-  // Boost.MPI makes MPI return its errors (MPI_ERRORS_RETURN), so a split MPI refuses throws;
-  // the error then names the module and kind it was for.
+  // Watched: a split is a collective of the whole job. Boost.MPI makes MPI return its errors
+  // (MPI_ERRORS_RETURN), so a split MPI refuses throws; the error then names the module and
+  // kind it was for.
   handle split(const class_request* request, int color, int key) {
+    const std::string job = " over the job's " + std::to_string(job_size_) + " ranks";
+    const watched_group watched(
+        request ? std::string(request->module_name) + ":" + std::string(request->slot_name) +
+                      " (split round " + std::to_string(request->round) + job + ")"
+                : "none (a split round" + job + " that gives this rank no group)");
     try {
+      const watchdog::guard armed = watchdog_->arm(watched, "MPI_Comm_split");
       return world_.split(color < 0 ? MPI_UNDEFINED : color, key);
     } catch (const boost::mpi::exception& e) {
       const std::string what =
@@ -47,9 +82,13 @@ class backend {
   handle world(const class_request&) { return world_; }
   communicator group(handle& h, const rank_group&) { return h; }
   const communicator& job() const { return world_; }
+  mpi::watchdog& watcher() const { return *watchdog_; }
 
  private:
   communicator world_;
+  int job_size_ = 0;
+  // Shared, so that the backend stays copyable and the watchdog stays where guards point.
+  std::shared_ptr<mpi::watchdog> watchdog_;
 };
 static_assert(split_backend<backend>);
 
@@ -70,9 +109,13 @@ class rank_groups
   using topology = Topology;
   static constexpr construction how = How;
 
-  template <class AfterRound = void (*)(int)>
+  template <std::invocable<int> AfterRound = void (*)(int)>
   explicit rank_groups(const communicator& world, AfterRound after_round = [](int) {})
-      : base(made_by(world), after_round) {}
+      : rank_groups(world, rank_groups_options{}, after_round) {}
+  template <std::invocable<int> AfterRound = void (*)(int)>
+  rank_groups(const communicator& world, rank_groups_options options,
+              AfterRound after_round = [](int) {})
+      : base(made_by(world, std::move(options.watch)), after_round), watched_(label_groups()) {}
 
   // MPI_Comm_split calls over the whole job; MPI_Comm_create_group calls of this rank.
   static constexpr int split_calls() {
@@ -83,6 +126,54 @@ class rank_groups
   }
 
   const communicator& world() const { return this->backend().job(); }
+
+  // This rank's group of module `module` in slot `slot` as a watched_comm, for the program's
+  // own collectives and messages on it; null where the rank holds none.
+  const watched_comm* watched(int module, int slot) const {
+    if (module < 0 || module >= Topology::module_count || slot < 0 ||
+        slot >= base::plan.slot_count())
+      return nullptr;
+    const auto& held = watched_->comms[module * base::plan.slot_count() + slot];
+    return held ? &*held : nullptr;
+  }
+  // The whole job, watched.
+  const watched_comm& watched_world() const { return *watched_->world; }
+  const mpi::watchdog& watcher() const { return this->backend().watcher(); }
+
+ private:
+  // The labels and watched communicators of this rank's groups, made once: guards point at them.
+  struct watched_groups {
+    std::vector<std::unique_ptr<watched_group>> labels;
+    std::vector<std::optional<watched_comm>> comms;  // [module * slot_count + slot]
+    std::optional<watched_comm> world;
+  };
+
+  std::shared_ptr<const watched_groups> label_groups() {
+    constexpr auto& plan = base::plan;
+    auto made = std::make_shared<watched_groups>();
+    mpi::watchdog* dog = &this->backend().watcher();
+    made->comms.resize(static_cast<std::size_t>(Topology::module_count * plan.slot_count()));
+    for (int m = 0; m < Topology::module_count; ++m) {
+      const auto* collection = this->modules().module(m);
+      if (collection == nullptr) continue;
+      for (int slot = 0; slot < plan.slot_count(); ++slot) {
+        const communicator* comm = collection->slot(slot);
+        const std::optional<rank_group> group = plan.group(m, slot, this->rank());
+        if (comm == nullptr || !group) continue;
+        const auto& label = made->labels.emplace_back(std::make_unique<watched_group>(
+            std::string(plan.module_grid(m).name()) + ":" +
+            std::string(plan.description.slot_name(slot)) + " (" +
+            detail::rank_list(*group, group->size()) + ")"));
+        made->comms[m * plan.slot_count() + slot].emplace(MPI_Comm(*comm), dog, label.get());
+      }
+    }
+    const auto& world_label = made->labels.emplace_back(std::make_unique<watched_group>(
+        "world (the job's " + std::to_string(this->backend().size()) + " ranks)"));
+    made->world.emplace(MPI_Comm(this->backend().job()), dog, world_label.get());
+    return made;
+  }
+
+  std::shared_ptr<const watched_groups> watched_;
 };
 
 }  // namespace hetgrid::mpi

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hetgrid/executor.hpp"
+#include "hetgrid/mpi/watchdog.hpp"
 #include "hetgrid/rank_group.hpp"
 
 namespace hetgrid::mpi {
@@ -82,8 +83,13 @@ class group_local : public Base {
     if (request == nullptr) return handle(MPI_COMM_NULL, boost::mpi::comm_attach);
     const int rank = this->rank();
     const auto held = Plan.held_as(request->id, rank);
-    return handle(detail::create_group(this->job(), *Plan.group(held.module, held.slot, rank),
-                                       *request));
+    const rank_group members = *Plan.group(held.module, held.slot, rank);
+    // Watched as the split is: a member that never arrives ends this rank, naming the group.
+    const watched_group watched(std::string(request->module_name) + ":" +
+                                std::string(request->slot_name) + " (" +
+                                detail::rank_list(members, members.size()) + ")");
+    const watchdog::guard armed = this->watcher().arm(watched, "MPI_Comm_create_group");
+    return handle(detail::create_group(this->job(), members, *request));
   }
 };
 

@@ -1,4 +1,4 @@
-// hetgrid/nccl/polling.hpp: the one default timeout, and waiting for a non-blocking
+// hetgrid/nccl/polling.hpp: the default timeout in hetgrid::nccl, and waiting for a non-blocking
 // communicator with a deadline, so that a peer that never arrives ends in an error, not a hang.
 #pragma once
 
@@ -9,14 +9,12 @@
 #include <thread>
 
 #include "hetgrid/nccl/error.hpp"
+#include "hetgrid/timeout.hpp"
 
 namespace hetgrid::nccl {
 
-// Every timeout of the NCCL runtime defaults to this (creation, the bootstrap, await(), a
-// communicator's finalize, the watchdog): torch's ProcessGroupNCCL default. It must be long:
-// the watchdog counts compute queued before a group's work as no progress, and a large job's
-// creation can take minutes (docs/CONTRACT.md section 3).
-inline constexpr double default_timeout_s = 600.0;
+// The one default timeout (hetgrid/timeout.hpp), under the name this namespace has always had.
+using hetgrid::default_timeout_s;
 
 namespace detail {
 

@@ -165,9 +165,7 @@ class watchdog {
 
  private:
   double interval() const {
-    if (options_.interval_s > 0) return options_.interval_s;
-    const double i = options_.timeout_s / 20;
-    return i < 0.01 ? 0.01 : (i > 0.1 ? 0.1 : i);
+    return hetgrid::detail::watch_interval_s(options_.timeout_s, options_.interval_s);
   }
 
   void remove(entry* e) {
