@@ -2,7 +2,10 @@
 //   mpi_watchdog_cases collective T: rank 3 never joins language:tp's all-reduce; rank 2 must end
 //     naming 'language:tp (ranks 2, 3)', ranks 0 and 1 naming the world they then wait on, each
 //     within [T, T + 2 intervals + 0.3 s] of its stall (the handler checks and says "in bounds").
-//   mpi_watchdog_cases split T: rank 3 never joins the first split; the others end naming it.
+//   mpi_watchdog_cases split T: rank 3 never joins the first split (the split rounds); the others
+//     end naming it.
+//   mpi_watchdog_cases create_group T: rank 3 never joins (the default, group-local path): rank 2
+//     ends naming 'language:tp (ranks 2, 3)'; ranks 0 and 1 build theirs, then wait on the world.
 //   mpi_watchdog_cases sigterm T: rank 3 sends SIGTERM to rank 2 while it waits in an all-reduce
 //     (long T): rank 2 writes the group it waited on, then the signal ends it as before.
 //   mpi_watchdog_cases fast T: many short watched operations (20000, and for four of the
@@ -68,7 +71,8 @@ int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
   const double timeout_s = argc > 2 ? std::atof(argv[2]) : 0;
   if (world.size() != 4 || timeout_s <= 0 ||
-      (what != "collective" && what != "split" && what != "sigterm" && what != "fast")) {
+      (what != "collective" && what != "split" && what != "create_group" && what != "sigterm" &&
+       what != "fast")) {
     if (world.rank() == 0)
       std::fprintf(stderr, "usage: mpirun -np 4 mpi_watchdog_cases collective|split|sigterm|fast "
                            "TIMEOUT_S (got -np %d)\n", world.size());
@@ -83,8 +87,26 @@ int main(int argc, char** argv) {
       return 0;
     }
     stall_begins();
-    hg::mpi::rank_groups<four> groups(world, o);
+    hg::mpi::rank_groups<four, hg::plan_options{}, hg::mpi::construction::split_rounds> groups(
+        world, o);
     std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the split finished without rank 3\n", rank);
+    return 1;
+  }
+  if (what == "create_group") {
+    if (rank == 3) {  // never arrives within the timeout; mpirun ends it with the job
+      std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
+      return 0;
+    }
+    stall_begins();
+    hg::mpi::rank_groups<four> groups(world, o);  // only rank 2's group waits on rank 3
+    if (rank == 2) {
+      std::fprintf(stderr, "mpi_watchdog_cases: rank 2: made its group without rank 3\n");
+      return 1;
+    }
+    stall_begins();
+    const hg::mpi::watched_comm& job = groups.watched_world();
+    job.run("MPI_Barrier", [&] { return MPI_Barrier(job.get()); });
+    std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the barrier finished without rank 3\n", rank);
     return 1;
   }
 
