@@ -25,6 +25,7 @@ find_bin() {  # a binary in BIN_DIR, flat or where CMake puts it
   echo "$bin/$1"
 }
 groups=$(find_bin test_nccl_groups); refused=$(find_bin shared_gpu_refused)
+split_share=$(find_bin split_share)
 peer=$(find_bin peer_never_arrives); watchdog=$(find_bin watchdog_cases)
 collectives=$(find_bin bench_collectives); bootstrap=$(find_bin bench_bootstrap_nccl)
 mimo=$(find_bin mimo_step)
@@ -87,6 +88,8 @@ np2)  # two ranks on one GPU, NCCL 2.30.7
       export LD_LIBRARY_PATH=$nccl_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
       for case in stall stall_p2p stall_world; do watch_case 2 "$case" 3; done )
     stamp "shutdown with work in flight, -np 2"; run230 -np 2 "$watchdog" shutdown; echo "rc=$?"
+    stamp "split_share = 1 opt-in: a sharing parent, crossed order shows (-np 2)"
+    run230 -np 2 "$split_share"; echo "rc=$?"
     stamp "mimo_step --backend nccl --layout pair --steps 20, -np 2"
     run230 -np 2 "$mimo" --backend nccl --layout pair --steps 20 | grep -v "^step "; echo "rc=$?"
     stamp "mimo_step --backend nccl --layout colocated_pair --steps 20, -np 2"
@@ -125,6 +128,8 @@ mimo)
     for r in 1 2 3; do stamp "mimo_step --backend nccl --layout solo --steps 200 (run $r)"
       run -np 1 "$mimo" --backend nccl --layout solo --steps 200 | grep -v "^step "; echo "rc=$?"
     done
+    stamp "mimo_step --backend nccl --layout solo --steps 20 --timeout 30"
+    run -np 1 "$mimo" --backend nccl --layout solo --steps 20 --timeout 30 | tail -2; echo "rc=$?"
     stamp "mimo_step --backend mpi --layout solo --steps 200 (the host trainer, same machine)"
     run -np 1 "$mimo" --backend mpi --layout solo --steps 200 | tail -2; echo "rc=$?"
   } > "$out/np1_mimo_step_nccl.log" 2>&1 ;;
