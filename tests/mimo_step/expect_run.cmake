@@ -5,6 +5,7 @@
 # WHOLE_LINE: of the output lines that hold "mimo_step:", exactly WHOLE_LINES match WHOLE_LINE
 # as a whole line and none is anything else (a line cut by another rank's output, or two lines
 # run together, fails).
+include(${CMAKE_CURRENT_LIST_DIR}/../support/pop_line.cmake)
 if(NOT DEFINED MAX_SECONDS)
   set(MAX_SECONDS 60)
 endif()
@@ -29,10 +30,7 @@ if(DEFINED WHOLE_LINE)
   set(whole 0)
   set(rest "${out}\n${err}\n")
   while(NOT rest STREQUAL "")
-    string(FIND "${rest}" "\n" nl)
-    string(SUBSTRING "${rest}" 0 ${nl} line)
-    math(EXPR nl "${nl} + 1")
-    string(SUBSTRING "${rest}" ${nl} -1 rest)
+    hetgrid_pop_line(rest line)
     string(FIND "${line}" "mimo_step:" mine)
     if(mine EQUAL -1)
       continue()
