@@ -45,4 +45,18 @@ struct rule_message {
   }
 };
 
+// The message a static_assert is given (detail/rules.hpp): for a rule that holds an empty one,
+// since clang evaluates a message even then; else the one `make` computes.
+struct no_message {
+  constexpr const char* data() const { return ""; }
+  constexpr std::size_t size() const { return 0; }
+};
+template <bool Holds, class Make>
+constexpr auto rule_text(Make make) {
+  if constexpr (Holds)
+    return no_message{};
+  else
+    return make();
+}
+
 }  // namespace hetgrid::detail

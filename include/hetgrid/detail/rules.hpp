@@ -97,12 +97,13 @@
 // compiler takes a computed message (C++26, P2741: clang >= 17 with -std=c++2c, g++ >= 14) it
 // prints `message`, a detail::rule_message; elsewhere (g++ 12, nvcc) the words alone. clang
 // evaluates a message even when the condition holds, so the condition is kept in `member` and
-// the facts are computed only when it is false.
+// the facts are computed only when it is false (rule_text: a rule that holds costs an empty
+// message, not a buffer).
 #if defined(__cpp_static_assert) && __cpp_static_assert >= 202306L
 #define HETGRID_COMPUTED_RULE_MESSAGES 1
 #define HETGRID_RULE_ASSERT(member, condition, words, message) \
   static constexpr bool member = (condition);                  \
-  static_assert(member, member ? ::hetgrid::detail::rule_message{} : (message));
+  static_assert(member, ::hetgrid::detail::rule_text<member>([] { return message; }));
 #else
 #define HETGRID_COMPUTED_RULE_MESSAGES 0
 #define HETGRID_RULE_ASSERT(member, condition, words, message) static_assert(condition, words);
