@@ -23,12 +23,12 @@ constexpr int language_count(spec_list specs) {
 }
 
 // A field's name from grid_spec's field table, and its value as the rules read it.
-constexpr std::string_view field_name(int grid_spec::*member) {
+constexpr std::string_view field_name(spec_member member) {
   for (const spec_field& f : spec_fields)
     if (f.member == member) return f.name;
   return "?";
 }
-constexpr int resolved_field(const grid_spec& s, int grid_spec::*member) {
+constexpr int resolved_field(const grid_spec& s, spec_member member) {
   return member == &grid_spec::expt_tp ? s.resolved_expt_tp() : s.*member;
 }
 constexpr bool expt_tp_defaulted(const grid_spec& s) { return s.expt_tp == 0; }
@@ -97,13 +97,13 @@ constexpr void sizes_positive_facts(rule_message& m, int, spec_list specs, int m
 
 // `module 'x': ranks=R, a*b*c*d=P (a=.., b=..)`, the factors other than 1 in the parentheses.
 template <std::size_t N>
-constexpr void product_facts(rule_message& m, const grid_spec& s, int grid_spec::* const (&factors)[N],
+constexpr void product_facts(rule_message& m, const grid_spec& s, const spec_member (&factors)[N],
                              long long product) {
   module_named(m, s).field("ranks", s.ranks).put(", ");
   for (std::size_t i = 0; i < N; ++i) m.put(i == 0 ? "" : "*").put(field_name(factors[i]));
   m.put(product >= (1LL << 62) ? ">=" : "=").put(product).put(" (");
   const char* separator = "";
-  for (int grid_spec::*f : factors) {
+  for (spec_member f : factors) {
     const int value = resolved_field(s, f);
     const bool defaulted = f == &grid_spec::expt_tp && expt_tp_defaulted(s);
     if (value == 1 && !defaulted) continue;
@@ -114,12 +114,12 @@ constexpr void product_facts(rule_message& m, const grid_spec& s, int grid_spec:
   m.put(")");
 }
 constexpr void dense_product_facts(rule_message& m, int, spec_list specs, int module) {
-  constexpr int grid_spec::*factors[] = {&grid_spec::tp, &grid_spec::gtp_remat, &grid_spec::cp,
+  constexpr spec_member factors[] = {&grid_spec::tp, &grid_spec::gtp_remat, &grid_spec::cp,
                                          &grid_spec::pp};
   product_facts(m, specs[module], factors, dense_product(specs[module]));
 }
 constexpr void expert_product_facts(rule_message& m, int, spec_list specs, int module) {
-  constexpr int grid_spec::*factors[] = {&grid_spec::expt_tp, &grid_spec::ep,
+  constexpr spec_member factors[] = {&grid_spec::expt_tp, &grid_spec::ep,
                                          &grid_spec::expt_gtp_remat, &grid_spec::pp};
   product_facts(m, specs[module], factors, expert_product(specs[module]));
 }
