@@ -170,7 +170,8 @@ TEST_CASE("messages: the rule's words, then '; ' and the values that broke it") 
         HETGRID_RULE_PARTITION "; ranks [4, 6) are in no module");
   CHECK(message_of(8, {language(4, 2), module("a", 4, 2)}) ==
         HETGRID_RULE_PARTITION "; ranks [0, 2) are in no module");
-  CHECK(message_of(8, {module("a", 4), module("b", 4, 4)}) == HETGRID_RULE_LANGUAGE "; 0 are marked");
+  CHECK(message_of(8, {module("a", 4), module("b", 4, 4)}) ==
+        HETGRID_RULE_LANGUAGE "; 0 are marked");
   CHECK(message_of(8, {module("a", 4, 0, true), language(4, 4)}) ==
         HETGRID_RULE_LANGUAGE "; 2 are marked: 'a', 'language'");
   CHECK(message_of(8, {}) == HETGRID_RULE_NAMES_EMPTY "; modules=0");
@@ -182,7 +183,8 @@ TEST_CASE("messages: the rule's words, then '; ' and the values that broke it") 
   hg::grid_spec zero = module("", 4);
   zero.tp = 0;
   CHECK(message_of(8, {zero, language(4, 4)}) ==
-        HETGRID_RULE_POSITIVE "; module '': the name is empty, tp=0, expt_tp=0 (defaulted from tp)");
+        HETGRID_RULE_POSITIVE "; module '': the name is empty, tp=0, "
+                              "expt_tp=0 (defaulted from tp)");
   // The job's size (executor.hpp): a row of the same table.
   try {
     hg::check_world_size(6, 8);

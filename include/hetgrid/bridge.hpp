@@ -105,8 +105,9 @@ constexpr void same_module_facts(rule_message& m, const bridge_ends& e) {
   m.put("both are ").quoted(e.source);
 }
 constexpr void leader_counts_facts(rule_message& m, const bridge_ends& e) {
-  m.put("source ").quoted(e.source).put(": ").field("dp", e.source_dp).put(" leaders, destination ")
-      .quoted(e.destination).put(": ").field("dp", e.destination_dp).put(" leaders");
+  m.put("source ").quoted(e.source).put(": ").field("dp", e.source_dp).put(" leaders, ");
+  m.put("destination ").quoted(e.destination).put(": ").field("dp", e.destination_dp);
+  m.put(" leaders");
 }
 constexpr rule_message bridge_message(const char* words,
                                       void (*facts)(rule_message&, const bridge_ends&),

@@ -63,7 +63,8 @@ constexpr void unfit_kind_facts(rule_message& m, kind_list base, kind_list extra
   const unfit_kind u = first_unfit_kind(base, extra);
   m.put("kind ").quoted(extra[u.index].name_view()).put(": ").put(u.why);
 }
-constexpr rule_message kind_message(const char* words, void (*facts)(rule_message&, kind_list, kind_list),
+constexpr rule_message kind_message(const char* words,
+                                    void (*facts)(rule_message&, kind_list, kind_list),
                                     kind_list base, kind_list extra) {
   rule_message m;
   m.put(words).put("; ");

@@ -37,7 +37,8 @@ constexpr rule_message& module_named(rule_message& m, const grid_spec& s) {
   return m.put("module ").quoted(s.name_view()).put(": ");
 }
 constexpr rule_message& span_of(rule_message& m, const grid_spec& s) {
-  return m.quoted(s.name_view()).put(" ").span(s.offset, static_cast<long long>(s.offset) + s.ranks);
+  const long long end = static_cast<long long>(s.offset) + s.ranks;
+  return m.quoted(s.name_view()).put(" ").span(s.offset, end);
 }
 
 // The specs' indices sorted by span (first, then end), or by name: only neighbours can clash.
@@ -45,7 +46,8 @@ constexpr void sort_by_span(int* order, spec_list specs) {
   for (std::size_t i = 0; i < specs.size(); ++i) order[i] = static_cast<int>(i);
   heap_sort(order, specs.size(), [&](int a, int b) {
     const grid_spec &x = specs[a], &y = specs[b];
-    return x.offset != y.offset ? x.offset < y.offset : x.ranks != y.ranks ? x.ranks < y.ranks : a < b;
+    if (x.offset != y.offset) return x.offset < y.offset;
+    return x.ranks != y.ranks ? x.ranks < y.ranks : a < b;
   });
 }
 

@@ -35,7 +35,7 @@ struct rule_message {
     while (n > 0) put(std::string_view(&digits[--n], 1));
     return *this;
   }
-  // SPEC-style pieces: 'name', [first, end), name=value.
+  // The pieces of every message: 'name', [first, end), name=value.
   constexpr rule_message& quoted(std::string_view name) { return put("'").put(name).put("'"); }
   constexpr rule_message& span(long long first, long long end) {
     return put("[").put(first).put(", ").put(end).put(")");

@@ -1,6 +1,6 @@
 // hetgrid/detail/rules.hpp: the one table of rules (docs/CONTRACT.md section 1, the bridge rules
 // of section 4, the kinds a program adds): for each rule its kind word, its predicate (detail::,
-// true when the rule holds), its facts (detail::, what broke it, SPEC-style: 'module',
+// true when the rule holds), its facts (detail::, what broke it, as 'module',
 // [first, end), name=value) and its words. The static_asserts (module_grid, topology, bridge_of,
 // with_kinds), check_layout(), describe(), check_bridge() and the executor's world-size check
 // are all generated from these rows, in this order. A message is the words, "; " and the facts.
@@ -68,7 +68,8 @@
   X(positive, sizes_positive, sizes_positive_facts, HETGRID_RULE_POSITIVE)      \
   X(divisible, dense_divisible, dense_product_facts, HETGRID_RULE_DIVISIBLE_DENSE) \
   X(divisible, expert_divisible, expert_product_facts, HETGRID_RULE_DIVISIBLE_EXPERT)
-#define HETGRID_MODULE_WORLD_RULES(X) X(world, fits_world, span_past_world_facts, HETGRID_RULE_WORLD)
+#define HETGRID_MODULE_WORLD_RULES(X) \
+  X(world, fits_world, span_past_world_facts, HETGRID_RULE_WORLD)
 
 // Rules of the topology as a whole that come after every module's: predicate(world, specs).
 #define HETGRID_TOPOLOGY_RULES_LAST(X)                                        \
