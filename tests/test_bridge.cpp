@@ -256,5 +256,7 @@ TEST_CASE("divisibility at run time") {
       hg::check_bridge(make_grid(1, 1, 1, 2, 0, false), make_grid(1, 1, 1, 3, 2, true));
   CHECK(broken.kind == hg::error_kind::bridge);
   CHECK(std::string(broken.words) == HETGRID_RULE_BRIDGE_DIVISIBLE);
+  CHECK(std::string(broken.message.view()) ==
+        HETGRID_RULE_BRIDGE_DIVISIBLE "; source 'v': dp=2 leaders, destination 'l': dp=3 leaders");
   CHECK(!hg::check_bridge(make_grid(1, 1, 1, 6, 0, false), make_grid(1, 1, 1, 3, 6, true)));
 }

@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <string>
 #include <vector>
-#include <vector>
+
+#include <hetgrid/executor.hpp>
 
 #include "support/golden_cases.hpp"
 
@@ -137,6 +138,66 @@ TEST_CASE("describe: one line that starts with the kind and names the module at 
   CHECK_NOTHROW(hg::validate_layout(8, fine));
 }
 
+// The message of the first broken rule of (world, specs).
+std::string message_of(int world, const specs_t& specs) {
+  return hg::describe(hg::check_layout(world, specs), world, specs);
+}
+
+TEST_CASE("messages: the rule's words, then '; ' and the values that broke it") {
+  CHECK(message_of(8, {module("vision", 4), module("audio", 2, 3), language(3, 5)}) ==
+        HETGRID_RULE_DISJOINT "; 'audio' [3, 5) overlaps 'vision' [0, 4)");
+  CHECK(message_of(8, {module("a", 4), module("b", 4), language(4, 4)}) ==
+        HETGRID_RULE_DISJOINT "; 'a' [0, 4) and 'b' [0, 4) are one span but 'language' [4, 8) "
+                              "is another");
+  hg::grid_spec vision = module("vision", 6);
+  vision.tp = 4;
+  CHECK(message_of(8, {vision, language(2, 6)}) ==
+        HETGRID_RULE_DIVISIBLE_DENSE "; module 'vision': ranks=6, tp*gtp_remat*cp*pp=4 (tp=4)");
+  hg::grid_spec moe = language(8);
+  moe.tp = 2;
+  moe.ep = 8;
+  CHECK(message_of(8, {moe}) ==
+        HETGRID_RULE_DIVISIBLE_EXPERT "; module 'language': ranks=8, expt_tp*ep*expt_gtp_remat*pp"
+                                      "=16 (expt_tp=2, defaulted from tp, ep=8)");
+  moe.expt_tp = 4;
+  moe.ep = 4;
+  CHECK(message_of(8, {moe}) ==
+        HETGRID_RULE_DIVISIBLE_EXPERT "; module 'language': ranks=8, expt_tp*ep*expt_gtp_remat*pp"
+                                      "=16 (expt_tp=4, ep=4)");
+  CHECK(message_of(8, {module("vision", 4), language(6, 4)}) ==
+        HETGRID_RULE_WORLD "; 'language' [4, 10) does not fit a world of 8");
+  CHECK(message_of(8, {module("vision", 4), language(2, 6)}) ==
+        HETGRID_RULE_PARTITION "; ranks [4, 6) are in no module");
+  CHECK(message_of(8, {language(4, 2), module("a", 4, 2)}) ==
+        HETGRID_RULE_PARTITION "; ranks [0, 2) are in no module");
+  CHECK(message_of(8, {module("a", 4), module("b", 4, 4)}) ==
+        HETGRID_RULE_LANGUAGE "; 0 are marked");
+  CHECK(message_of(8, {module("a", 4, 0, true), language(4, 4)}) ==
+        HETGRID_RULE_LANGUAGE "; 2 are marked: 'a', 'language'");
+  CHECK(message_of(8, {}) == HETGRID_RULE_NAMES_EMPTY "; modules=0");
+  CHECK(message_of(8, {module("a", 4), module("a", 4, 4, true)}) ==
+        HETGRID_RULE_NAMES_DISTINCT "; 'a' names modules 0 and 1");
+  CHECK(message_of(0, {language(8)}) == HETGRID_RULE_WORLD_POSITIVE "; world=0");
+  CHECK(message_of(8, {module("a", 4, -1), language(4, 4)}) ==
+        HETGRID_RULE_POSITIVE "; module 'a': offset=-1");
+  hg::grid_spec zero = module("", 4);
+  zero.tp = 0;
+  CHECK(message_of(8, {zero, language(4, 4)}) ==
+        HETGRID_RULE_POSITIVE "; module '': the name is empty, tp=0, "
+                              "expt_tp=0 (defaulted from tp)");
+  // The job's size (executor.hpp): a row of the same table.
+  try {
+    hg::check_world_size(6, 8);
+    FAIL("a job of 6 ranks for a world of 8 must throw");
+  } catch (const hg::topology_error& e) {
+    CHECK(e.kind() == error_kind::world);
+    CHECK(std::string(e.what()) ==
+          HETGRID_RULE_JOB_WORLD "; the job has 6 ranks but the topology is compiled for a world "
+                                 "of 8");
+  }
+  CHECK_NOTHROW(hg::check_world_size(8, 8));
+}
+
 TEST_CASE("many modules: the sorting checks find a repeated name and an overlap (n log n)") {
   const int n = 50000;  // far past the pairwise checks' limit
   std::vector<hg::grid_spec> specs(n);
@@ -152,9 +213,15 @@ TEST_CASE("many modules: the sorting checks find a repeated name and an overlap 
   std::vector<hg::grid_spec> overlap = specs;
   overlap[n / 2].offset = overlap[n / 3].offset;
   CHECK(hg::check_layout(n, overlap).kind == hg::error_kind::disjoint);
+  const std::string overlap_message = hg::describe(hg::check_layout(n, overlap), n, overlap);
+  CHECK(overlap_message.find("'m" + std::to_string(n / 2) + "' [") != std::string::npos);
+  CHECK(overlap_message.find("'m" + std::to_string(n / 3) + "' [") != std::string::npos);
   std::vector<hg::grid_spec> twice = specs;
   std::copy(std::begin(twice[n - 1].name), std::end(twice[n - 1].name), std::begin(twice[7].name));
   CHECK(hg::check_layout(n, twice).kind == hg::error_kind::names);
+  CHECK(hg::describe(hg::check_layout(n, twice), n, twice)
+            .ends_with("; 'm" + std::to_string(n - 1) + "' names modules 7 and " +
+                       std::to_string(n - 1)));
   std::vector<hg::grid_spec> gap = specs;
   gap[5].ranks = 2;  // overlaps its neighbour below
   CHECK(hg::check_layout(n + 1, gap).kind == hg::error_kind::disjoint);

@@ -2,6 +2,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <array>
+#include <string_view>
 #include <type_traits>
 
 #include <hetgrid/hetgrid.hpp>
@@ -122,14 +124,26 @@ namespace {
 constexpr hg::group_kind tp_pp_mine = hg::make_kind("tp_pp_mine", {"tp", "pp"});
 constexpr hg::group_kind ep_pp_mine = hg::make_kind("ep_pp_mine", {"ep", "pp"});
 constexpr hg::group_kind pp_named_tp = hg::make_kind("tp", {"pp"});
+// The kinds, as the rule table's kind rows read them (slots, the program's own kinds).
+template <class... Kinds>
+constexpr bool kinds_fit(Kinds... kinds) {
+  return hg::detail::extra_kinds_fit(hg::builtin_slots,
+                                     std::array<hg::group_kind, sizeof...(Kinds)>{kinds...});
+}
+template <class... Kinds>
+constexpr std::string_view unfit_kind_message(Kinds... kinds) {
+  const std::array<hg::group_kind, sizeof...(Kinds)> extra{kinds...};
+  return hg::detail::first_unfit_kind(hg::builtin_slots, extra).why;
+}
 }  // namespace
-static_assert(hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, tp_pp_mine,
-                                          ep_pp_mine>());
-static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, tp_pp_mine,
-                                           tp_pp_mine>());  // the second repeats the first
-static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, pp_named_tp>());
-static_assert(!hg::detail::extra_kinds_fit<hg::slot_count, hg::builtin_slots, ep_pp_mine,
-                                           hg::group_kind(hg::embd_kind)>());
+static_assert(kinds_fit(tp_pp_mine, ep_pp_mine));
+static_assert(!kinds_fit(tp_pp_mine, tp_pp_mine));  // the second repeats the first
+static_assert(unfit_kind_message(tp_pp_mine, tp_pp_mine) == "kind names must be distinct");
+static_assert(!kinds_fit(pp_named_tp));
+static_assert(!kinds_fit(ep_pp_mine, hg::group_kind(hg::embd_kind)));
+static_assert(hg::detail::first_unfit_kind(hg::builtin_slots,
+                                           std::array{ep_pp_mine, hg::group_kind(hg::embd_kind)})
+                  .index == 1);
 
 // Issue 20, row 5: with_kinds composes, chained directly or through a helper, and keeps every kind.
 namespace {

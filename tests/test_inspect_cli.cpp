@@ -77,6 +77,18 @@ TEST_CASE("a broken layout rule: its kind and the library's message") {
       "disjoint");
   // A name grid_spec cannot hold is a names error found while reading the command line.
   check_rejected({"--world", "8", "--module", std::string(32, 'n') + ":ranks=8,language"}, "names");
+  // After the words, "; " and the values that broke the rule.
+  const auto error_of = [](const args_t& args) { return inspect(args).err; };
+  CHECK(error_of({"--world", "8", "--module", "a:ranks=6", "--module",
+                  "b:ranks=4,offset=4,language"})
+            .ends_with("; 'b' [4, 8) overlaps 'a' [0, 6)\n"));
+  CHECK(error_of({"--world", "4", "--module", "lm:ranks=8,language"})
+            .ends_with("; 'lm' [0, 8) does not fit a world of 4\n"));
+  CHECK(error_of({"--world", "16", "--module", "lm:ranks=8,language"})
+            .ends_with("; ranks [8, 16) are in no module\n"));
+  CHECK(error_of({"--world", "8", "--module", "lm:ranks=8,tp=3,language"})
+            .ends_with("; module 'lm': ranks=8, tp*gtp_remat*cp*pp=3 (tp=3)\n"));
+  CHECK(error_of({"--world", "8", "--module", "lm:ranks=8"}).ends_with("; 0 are marked\n"));
   // The kind word is printed once, by the library's message.
   const command_result r = inspect({"--world", "8", "--module", "lm:ranks=8"});
   CHECK(r.err.find("language: language:") == std::string::npos);

@@ -4,8 +4,10 @@ set -euo pipefail
 # python3: the fuzz suite of hetgrid-inspect (tests/fuzz), standard library only.
 # iproute2 and bc: the test bed across hosts (tests/hosts/hostbed.sh: `ip netns`, veths, a bridge;
 # bc for its timings); unshare comes with util-linux, which Debian always has.
+# clang-19: the compile-fail suite's second run (tests/compile_fail), the one compiler here that
+# prints computed static_assert messages (C++26, -std=c++2c), so the rules' values are checked.
 packages=(cmake g++ libboost-dev libboost-mpi-dev libopenmpi-dev openmpi-bin doctest-dev
-          nlohmann-json3-dev python3 iproute2 bc)
+          nlohmann-json3-dev python3 iproute2 bc clang-19)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

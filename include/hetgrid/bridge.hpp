@@ -82,6 +82,42 @@ constexpr bool leader_counts_divide(int s, int d) {
   return s >= 1 && d >= 1 && (d % s == 0 || s % d == 0);
 }
 
+// The two ends of a bridge, as its rules (detail/rules.hpp's bridge rows) read them: an index of
+// -1 is a module the topology does not hold.
+struct bridge_ends {
+  std::string_view source, destination;
+  int source_index = 0, destination_index = 1;
+  int source_dp = 1, destination_dp = 1;
+};
+constexpr bool source_in_topology(const bridge_ends& e) { return e.source_index >= 0; }
+constexpr bool destination_in_topology(const bridge_ends& e) { return e.destination_index >= 0; }
+constexpr bool ends_distinct(const bridge_ends& e) { return e.source != e.destination; }
+constexpr bool leader_counts_divide(const bridge_ends& e) {
+  return leader_counts_divide(e.source_dp, e.destination_dp);
+}
+constexpr void source_facts(rule_message& m, const bridge_ends& e) {
+  m.put("module ").quoted(e.source).put(" is not in it");
+}
+constexpr void destination_facts(rule_message& m, const bridge_ends& e) {
+  m.put("module ").quoted(e.destination).put(" is not in it");
+}
+constexpr void same_module_facts(rule_message& m, const bridge_ends& e) {
+  m.put("both are ").quoted(e.source);
+}
+constexpr void leader_counts_facts(rule_message& m, const bridge_ends& e) {
+  m.put("source ").quoted(e.source).put(": ").field("dp", e.source_dp).put(" leaders, ");
+  m.put("destination ").quoted(e.destination).put(": ").field("dp", e.destination_dp);
+  m.put(" leaders");
+}
+constexpr rule_message bridge_message(const char* words,
+                                      void (*facts)(rule_message&, const bridge_ends&),
+                                      const bridge_ends& e) {
+  rule_message m;
+  m.put(words).put("; ");
+  facts(m, e);
+  return m;
+}
+
 }  // namespace detail
 
 // The messages one rank sends or receives, computed on demand: either the transfers between one
@@ -201,11 +237,15 @@ class bridge {
 struct bridge_error {
   error_kind kind = error_kind::none;
   const char* words = "none";
+  detail::rule_message message{};  // the words, "; " and the facts (detail/rules.hpp)
   constexpr explicit operator bool() const { return kind != error_kind::none; }
 };
 constexpr bridge_error check_bridge(const grid& source, const grid& destination) {
-#define HETGRID_CHECK_BRIDGE_RULE(kind, holds, words) \
-  if (!detail::holds(source.dp, destination.dp)) return {error_kind::kind, words};
+  const detail::bridge_ends ends{source.name(), destination.name(), 0, 1, source.dp,
+                                 destination.dp};
+#define HETGRID_CHECK_BRIDGE_RULE(kind, holds, facts, words) \
+  if (!detail::holds(ends))                                  \
+    return {error_kind::kind, words, detail::bridge_message(words, &detail::facts, ends)};
   HETGRID_BRIDGE_RULES(HETGRID_CHECK_BRIDGE_RULE)
 #undef HETGRID_CHECK_BRIDGE_RULE
   return {};
@@ -230,14 +270,13 @@ constexpr int module_index() {
 //   static_assert(lift::value.fan() == hg::bridge_fan::in);
 template <class Topology, class Source, class Destination>
 struct bridge_of {
-  static_assert(detail::module_index<Topology, Source>() >= 0,
-                "bridge: the source module is not a module of the topology");
-  static_assert(detail::module_index<Topology, Destination>() >= 0,
-                "bridge: the destination module is not a module of the topology");
-  static_assert(Source::name != Destination::name,
-                "bridge: the source and destination must be different modules");
-#define HETGRID_ASSERT_BRIDGE_RULE(kind, holds, words) \
-  static_assert(::hetgrid::detail::holds(Source::dp, Destination::dp), words);
+  static constexpr detail::bridge_ends ends{
+      Source::name, Destination::name, detail::module_index<Topology, Source>(),
+      detail::module_index<Topology, Destination>(), Source::dp, Destination::dp};
+#define HETGRID_ASSERT_BRIDGE_RULE(kind, holds, facts, words)                         \
+  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(ends), words,    \
+                      ::hetgrid::detail::bridge_message(words, &::hetgrid::detail::facts, ends))
+  HETGRID_BRIDGE_OF_RULES(HETGRID_ASSERT_BRIDGE_RULE)
   HETGRID_BRIDGE_RULES(HETGRID_ASSERT_BRIDGE_RULE)
 #undef HETGRID_ASSERT_BRIDGE_RULE
 

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "hetgrid/detail/rule_facts.hpp"
+#include "hetgrid/detail/rules.hpp"
 #include "hetgrid/error.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/process_groups.hpp"
@@ -21,13 +23,17 @@
 
 namespace hetgrid {
 
-// Every rank sees the same sizes, so every rank throws, and none waits in a collective.
+// The job rules of detail/rules.hpp. Every rank sees the same sizes, so every rank throws, and
+// none waits in a collective.
 inline void check_world_size(int job_ranks, int topology_world) {
-  if (job_ranks == topology_world) return;
-  throw topology_error(error_kind::world,
-                       "world: the job has " + std::to_string(job_ranks) +
-                           " ranks but the topology is compiled for a world of " +
-                           std::to_string(topology_world) + " ranks");
+#define HETGRID_CHECK_JOB_RULE(kind, holds, facts, words)           \
+  if (!detail::holds(job_ranks, topology_world)) {                  \
+    detail::rule_message m;                                         \
+    detail::facts(m.put(words).put("; "), job_ranks, topology_world); \
+    throw topology_error(error_kind::kind, std::string(m.view()));  \
+  }
+  HETGRID_JOB_RULES(HETGRID_CHECK_JOB_RULE)
+#undef HETGRID_CHECK_JOB_RULE
 }
 
 // What a backend is told about the one class it makes a communicator for.

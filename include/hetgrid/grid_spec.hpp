@@ -34,11 +34,15 @@ struct grid_spec {
   constexpr int resolved_expt_tp() const { return expt_tp == 0 ? tp : expt_tp; }
 };
 
+namespace detail {
+// A size field of grid_spec, named: nvcc's host pass warns about a spelled-out `int grid_spec::*`.
+using spec_member = int grid_spec::*;
+}  // namespace detail
+
 // One integer field of grid_spec, by name: what readers of keys and writers of fields loop over.
 struct spec_field {
-  using member_pointer = int grid_spec::*;  // an alias: nvcc's rewrite of the bare form warns
   std::string_view name;
-  member_pointer member;
+  detail::spec_member member;
   int default_value;
 };
 inline constexpr spec_field spec_fields[] = {

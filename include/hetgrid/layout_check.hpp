@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hetgrid/detail/heap_sort.hpp"
+#include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/layout_kind.hpp"
@@ -16,16 +17,8 @@ namespace hetgrid {
 
 namespace detail {
 
-using spec_list = std::span<const grid_spec>;
-
 // Above this many modules the checks sort (n log n) instead of comparing pairs.
 inline constexpr std::size_t pairwise_limit = 32;
-
-constexpr int language_count(spec_list specs) {
-  int n = 0;
-  for (const auto& s : specs) n += s.language ? 1 : 0;
-  return n;
-}
 
 // A span [offset, offset + ranks) of anything that has one: a grid_spec, a grid, a split class.
 // Its end in 64 bits, so that no sum overflows.
@@ -123,15 +116,17 @@ constexpr bool spans_cover(int world, spec_list specs) {
 struct topology_rule {
   error_kind kind;
   bool (*holds)(int, spec_list);
+  rule_facts facts;
   const char* words;
 };
 struct module_rule {
   error_kind kind;
   bool (*holds)(const grid_spec&, int);
+  rule_facts facts;
   const char* words;
 };
 
-#define HETGRID_RULE_ROW(kind, holds, words) {error_kind::kind, &holds, words},
+#define HETGRID_RULE_ROW(kind, holds, facts, words) {error_kind::kind, &holds, &facts, words},
 inline constexpr topology_rule topology_rules_first[] = {
     HETGRID_TOPOLOGY_RULES_FIRST(HETGRID_RULE_ROW)};
 inline constexpr module_rule module_rules[] = {
@@ -142,11 +137,13 @@ inline constexpr topology_rule topology_rules_last[] = {
 
 }  // namespace detail
 
-// The first broken rule, its words, and the module it concerns (-1: the topology as a whole).
+// The first broken rule, its words, the module it concerns (-1: the topology as a whole) and
+// its row's facts.
 struct layout_error {
   error_kind kind = error_kind::none;
   int module = -1;
   const char* words = "none";
+  detail::rule_facts facts = nullptr;
   constexpr explicit operator bool() const { return kind != error_kind::none; }
 };
 
@@ -154,12 +151,13 @@ struct layout_error {
 // (positive, divisible, world); then disjoint; then partition: the rows of detail/rules.hpp.
 constexpr layout_error check_layout(int world, std::span<const grid_spec> specs) {
   for (const auto& rule : detail::topology_rules_first)
-    if (!rule.holds(world, specs)) return {rule.kind, -1, rule.words};
+    if (!rule.holds(world, specs)) return {rule.kind, -1, rule.words, rule.facts};
   for (std::size_t i = 0; i < specs.size(); ++i)
     for (const auto& rule : detail::module_rules)
-      if (!rule.holds(specs[i], world)) return {rule.kind, static_cast<int>(i), rule.words};
+      if (!rule.holds(specs[i], world))
+        return {rule.kind, static_cast<int>(i), rule.words, rule.facts};
   for (const auto& rule : detail::topology_rules_last)
-    if (!rule.holds(world, specs)) return {rule.kind, -1, rule.words};
+    if (!rule.holds(world, specs)) return {rule.kind, -1, rule.words, rule.facts};
   return {};
 }
 
@@ -168,24 +166,12 @@ constexpr layout_kind layout_of(std::span<const grid_spec> specs) {
   return detail::all_spans_equal(specs) ? layout_kind::colocated : layout_kind::non_colocated;
 }
 
-// The message of a broken rule: the rule's words (as the compiler shows them), then the facts.
+// The message of a broken rule: its words (as the compiler shows them), "; " and its facts
+// (detail/rule_facts.hpp), e.g. `world: ...; 'language' [4, 10) does not fit a world of 8`.
 // Names are printed as given: callers that print to a terminal or a file escape the message.
 inline std::string describe(const layout_error& e, int world, std::span<const grid_spec> specs) {
   if (!e) return "none";
-  std::string message = e.words;
-  if (e.kind == error_kind::language)
-    message += "; " + std::to_string(detail::language_count(specs)) + " are marked";
-  if (e.module >= 0) {
-    grid_spec s = specs[e.module];
-    s.expt_tp = s.resolved_expt_tp();
-    message += "; module '" + std::string(s.name_view()) + "':";
-    for (const spec_field& f : spec_fields)
-      message.append(" ").append(f.name).append("=").append(std::to_string(s.*f.member));
-  }
-  if (e.kind == error_kind::world || e.kind == error_kind::partition ||
-      (e.kind == error_kind::positive && e.module < 0))
-    message += "; world=" + std::to_string(world);
-  return message;
+  return std::string(detail::layout_message(e.words, e.facts, world, specs, e.module).view());
 }
 
 // Throws topology_error with the first broken rule's message.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/grid_spec.hpp"
@@ -15,8 +16,9 @@ namespace hetgrid {
 
 template <grid_spec Spec>
 struct module_grid {
-#define HETGRID_ASSERT_MODULE_RULE(kind, holds, words) \
-  static_assert(::hetgrid::detail::holds(Spec), words);
+#define HETGRID_ASSERT_MODULE_RULE(kind, holds, facts, words)                    \
+  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(Spec), words, \
+                      ::hetgrid::detail::module_message(words, &::hetgrid::detail::facts, Spec))
   HETGRID_MODULE_RULES(HETGRID_ASSERT_MODULE_RULE)
 #undef HETGRID_ASSERT_MODULE_RULE
 
@@ -33,6 +35,7 @@ struct module_grid {
 
   // Both views put pp slowest with the same stride, so a pp group is the same rank set in
   // either: the pp groups agree across the views (asked only of a spec that keeps the rules).
+  // An invariant of grid.hpp, not a rule a spec can break: detail/rules.hpp says why no row.
   static_assert(check_module(Spec) != error_kind::none ||
                     (value.strides(view::base)[pp_dim] == value.strides(view::expert)[pp_dim] &&
                      value.sizes(view::base)[pp_dim] == value.sizes(view::expert)[pp_dim]),

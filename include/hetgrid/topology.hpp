@@ -23,25 +23,53 @@ namespace detail {
 // A class of its own so that the compiler names the module whose span does not fit.
 template <int World, class Module>
 struct module_fits_world {
-#define HETGRID_ASSERT_MODULE_WORLD_RULE(kind, holds, words) \
-  static_assert(::hetgrid::detail::holds(Module::spec, World), words);
+#define HETGRID_ASSERT_MODULE_WORLD_RULE(kind, holds, facts, words)                       \
+  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(Module::spec, World), words, \
+                      ::hetgrid::detail::module_message(words, &::hetgrid::detail::facts,         \
+                                                        Module::spec, World))
   HETGRID_MODULE_WORLD_RULES(HETGRID_ASSERT_MODULE_WORLD_RULE)
 #undef HETGRID_ASSERT_MODULE_WORLD_RULE
   static constexpr bool value = true;
 };
 
-// Each of a program's own kinds fits the slots before it (group_kind.hpp's extra_kind_problem).
-template <std::size_t N, std::array<group_kind, N> Slots, group_kind... Extra>
-constexpr bool extra_kinds_fit() {
-  std::array<group_kind, N + sizeof...(Extra)> slots{};
-  for (std::size_t i = 0; i < N; ++i) slots[i] = Slots[i];
-  std::size_t count = N;
-  for (const group_kind& kind : std::array<group_kind, sizeof...(Extra)>{Extra...}) {
-    if (extra_kind_problem(std::span<const group_kind>(slots.data(), count), kind) != nullptr)
-      return false;
-    slots[count++] = kind;
+// The first of a program's own kinds that cannot join the slots before it (slot.hpp's
+// extra_kind_problem), and why; index -1 where all fit.
+struct unfit_kind {
+  int index = -1;
+  const char* why = nullptr;
+};
+using kind_list = std::span<const group_kind>;
+constexpr unfit_kind first_unfit_kind(kind_list base, kind_list extra) {
+  scratch<group_kind> slots(base.size() + extra.size());
+  std::size_t count = 0;
+  for (const group_kind& kind : base) slots.items[count++] = kind;
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    if (const char* why = extra_kind_problem(kind_list(slots.items, count), extra[i]))
+      return {static_cast<int>(i), why};
+    slots.items[count++] = extra[i];
   }
-  return true;
+  return {};
+}
+
+// The kind rules' predicates and facts (rows of detail/rules.hpp's HETGRID_KIND_RULES).
+constexpr bool some_extra_kind(kind_list, kind_list extra) { return !extra.empty(); }
+constexpr bool extra_kinds_fit(kind_list base, kind_list extra) {
+  return first_unfit_kind(base, extra).index < 0;
+}
+constexpr void no_kind_facts(rule_message& m, kind_list, kind_list extra) {
+  m.field("kinds", static_cast<long long>(extra.size()));
+}
+constexpr void unfit_kind_facts(rule_message& m, kind_list base, kind_list extra) {
+  const unfit_kind u = first_unfit_kind(base, extra);
+  m.put("kind ").quoted(extra[u.index].name_view()).put(": ").put(u.why);
+}
+constexpr rule_message kind_message(const char* words,
+                                    void (*facts)(rule_message&, kind_list, kind_list),
+                                    kind_list base, kind_list extra) {
+  rule_message m;
+  m.put(words).put("; ");
+  facts(m, base, extra);
+  return m;
 }
 
 template <class Base, group_kind... Extra>
@@ -60,8 +88,10 @@ struct topology {
   // `auto`, every topology instantiated it, about 1 ms a module.
   static constexpr boost::hana::tuple<boost::hana::type<Modules>...> modules{};
 
-#define HETGRID_ASSERT_TOPOLOGY_RULE(kind, holds, words) \
-  static_assert(::hetgrid::detail::holds(World, specs), words);
+#define HETGRID_ASSERT_TOPOLOGY_RULE(kind, holds, facts, words)                        \
+  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(World, specs), words,   \
+                      ::hetgrid::detail::layout_message(words, &::hetgrid::detail::facts, World, \
+                                                        specs, -1))
   HETGRID_TOPOLOGY_RULES_FIRST(HETGRID_ASSERT_TOPOLOGY_RULE)
   static_assert((detail::module_fits_world<World, Modules>::value && ...));
   HETGRID_TOPOLOGY_RULES_LAST(HETGRID_ASSERT_TOPOLOGY_RULE)
@@ -95,13 +125,17 @@ namespace detail {
 // there, so a chain (or a helper applied twice) keeps every kind.
 template <class Base, group_kind... Extra>
 struct with_own_kinds : Base {
-  static_assert(sizeof...(Extra) >= 1, "kind: with_kinds needs at least one kind");
-  static_assert(detail::extra_kinds_fit<::hetgrid::slot_count, builtin_slots, Extra...>(),
-                "kind: a program's own kind needs a name, dims of its view (at least one), and a "
-                "name that no built-in kind, alias, embd, pos_embd or earlier kind of its own has");
+  static constexpr std::array<group_kind, sizeof...(Extra)> extra_kinds{Extra...};
+#define HETGRID_ASSERT_KIND_RULE(kind, holds, facts, words)                                   \
+  HETGRID_RULE_ASSERT(hetgrid_rule_##holds,                                                   \
+                      ::hetgrid::detail::holds(builtin_slots, extra_kinds), words,            \
+                      ::hetgrid::detail::kind_message(words, &::hetgrid::detail::facts,        \
+                                                      builtin_slots, extra_kinds))
+  HETGRID_KIND_RULES(HETGRID_ASSERT_KIND_RULE)
+#undef HETGRID_ASSERT_KIND_RULE
 
   static constexpr std::array<group_kind, ::hetgrid::slot_count + sizeof...(Extra)> slots =
-      make_slots(std::array<group_kind, sizeof...(Extra)>{Extra...});
+      make_slots(extra_kinds);
   static constexpr int slot_count = static_cast<int>(slots.size());
   static constexpr topology_description<Base::module_count, slots.size()> description{
       Base::world, Base::grids, slots};

@@ -1,5 +1,6 @@
 # Runs one compiler command and judges it (cmake -P, so CTest needs no shell):
-#   cmake -DMODE=fail|pass -DSOURCE=<file> -DCOMPILER_ID=<GNU|NVIDIA|...> -P check_compile.cmake -- <command...>
+#   cmake -DMODE=fail|pass -DSOURCE=<file> -DCOMPILER_ID=<GNU|NVIDIA|...> [-DVALUES=ON]
+#         -P check_compile.cmake -- <command...>
 # MODE=pass: the command must exit 0 and print no warning.
 # MODE=fail: the command must exit non-zero, every error must be a failed static_assert, and
 # the output must hold each of SOURCE's directives:
@@ -9,7 +10,12 @@
 #                                          this non-constexpr function (make_kind's errors): its
 #                                          error, and the static_assert made non-constant by it,
 #                                          count as the rule's
+#   // expect-values: <literal text>       the values after the words (`; ` and what broke the
+#                                          rule), checked only with -DVALUES=ON: the run under a
+#                                          compiler that prints computed static_assert messages
+#                                          (clang-19 -std=c++2c); each expect-error case has one
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../support/pop_line.cmake)
 
 # The command is everything after "--"; CMAKE_ARGV keeps each argument whole.
 set(command)
@@ -54,10 +60,7 @@ list(TRANSFORM calls REPLACE "// expect-call: " "")
 set(asserts 0)
 set(rest "${out}\n")
 while(NOT rest STREQUAL "")
-  string(FIND "${rest}" "\n" nl)
-  string(SUBSTRING "${rest}" 0 ${nl} line)
-  math(EXPR nl "${nl} + 1")
-  string(SUBSTRING "${rest}" ${nl} -1 rest)
+  hetgrid_pop_line(rest line)
   if(line MATCHES "error:")
     set(called FALSE)
     foreach(call IN LISTS calls)
@@ -68,8 +71,9 @@ while(NOT rest STREQUAL "")
         set(called TRUE)
       endif()
     endforeach()
-    if(calls AND line MATCHES "non-constant condition for static assertion")
-      set(called TRUE)  # the consequence of the refused call
+    # The consequence of the refused call (g++'s words, then clang's).
+    if(calls AND line MATCHES "non-constant condition for static assertion|static assertion expression is not an integral constant expression|must be initialized by a constant expression")
+      set(called TRUE)
     endif()
     if(NOT called AND NOT line MATCHES "static assertion failed")
       message(FATAL_ERROR "check_compile: ${SOURCE} failed with an error that is not a hetgrid rule:\n${line}")
@@ -84,10 +88,7 @@ endif()
 set(checked 0)
 set(rest "${text}\n")
 while(NOT rest STREQUAL "")
-  string(FIND "${rest}" "\n" nl)
-  string(SUBSTRING "${rest}" 0 ${nl} d)
-  math(EXPR nl "${nl} + 1")
-  string(SUBSTRING "${rest}" ${nl} -1 rest)
+  hetgrid_pop_line(rest d)
   if(NOT d MATCHES "^// expect-")
     continue()
   endif()
@@ -97,8 +98,20 @@ while(NOT rest STREQUAL "")
       message(FATAL_ERROR "check_compile: the output of ${SOURCE} lacks the words:\n  ${CMAKE_MATCH_1}")
     endif()
     math(EXPR checked "${checked} + 1")
+  elseif(d MATCHES "^// expect-values: (.+)$")
+    set(has_values TRUE)
+    if(VALUES)
+      string(FIND "${out}" "${CMAKE_MATCH_1}" at)
+      if(at EQUAL -1)
+        message(FATAL_ERROR "check_compile: the output of ${SOURCE} lacks the values:\n  ${CMAKE_MATCH_1}")
+      endif()
+      math(EXPR checked "${checked} + 1")
+    endif()
   elseif(d MATCHES "^// expect-call: (.+)$")
     string(FIND "${out}" "${CMAKE_MATCH_1}(" at)
+    if(at EQUAL -1)
+      string(FIND "${out}" "function '${CMAKE_MATCH_1}'" at)  # clang's note
+    endif()
     if(at EQUAL -1)
       message(FATAL_ERROR "check_compile: the output of ${SOURCE} does not name ${CMAKE_MATCH_1}()")
     endif()
@@ -117,5 +130,8 @@ while(NOT rest STREQUAL "")
 endwhile()
 if(checked EQUAL 0)
   message(FATAL_ERROR "check_compile: ${SOURCE} has no // expect-error: or expect-call: directive")
+endif()
+if(VALUES AND text MATCHES "// expect-error: " AND NOT has_values)
+  message(FATAL_ERROR "check_compile: ${SOURCE} has no // expect-values: directive")
 endif()
 message("check_compile: ${SOURCE} fails to compile, as it must (${checked} directives hold)")

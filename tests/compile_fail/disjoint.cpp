@@ -1,5 +1,6 @@
 // Rule 5: [0, 4) and [2, 6) overlap without being equal.
 // expect-error: disjoint: module spans must be all identical (colocated) or pairwise disjoint (non-colocated); spans that overlap without being equal are not allowed
+// expect-values: 'language' [2, 6) overlaps 'images' [0, 4)
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

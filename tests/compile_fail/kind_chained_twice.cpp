@@ -1,6 +1,7 @@
 // with_kinds composes (issue 20, row 5), so a chain that adds the same kind twice is the kind
 // rule, not a kind silently dropped or an unreadable error.
 // expect-error: kind: a program's own kind needs a name, dims of its view (at least one), and a name that no built-in kind, alias, embd, pos_embd or earlier kind of its own has
+// expect-values: kind 'tp_pp': kind names must be distinct
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

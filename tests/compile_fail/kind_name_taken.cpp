@@ -1,5 +1,6 @@
 // A program's own kind may not take a built-in kind's name.
 // expect-error: kind: a program's own kind needs a name, dims of its view (at least one), and a name that no built-in kind, alias, embd, pos_embd or earlier kind of its own has
+// expect-values: kind 'tp': kind names must be distinct
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

@@ -1,5 +1,6 @@
 // Rule 4: no module is marked language.
 // expect-error: language: exactly one module must be marked language
+// expect-values: 0 are marked
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

@@ -1,5 +1,6 @@
 // Rule 4: two modules are marked language.
 // expect-error: language: exactly one module must be marked language
+// expect-values: 2 are marked: 'images', 'language'
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

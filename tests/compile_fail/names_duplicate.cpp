@@ -1,5 +1,6 @@
 // Rule 4: two modules share a name.
 // expect-error: names: module names must be distinct
+// expect-values: 'images' names modules 0 and 1
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

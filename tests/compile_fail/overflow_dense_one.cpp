@@ -1,6 +1,7 @@
 // Rule 2 with a product that wraps to exactly 1 (641 * 6700417 = 2^32 + 1): accepted before,
 // with a cp group of 6.7 million ranks. The build must stop with the rule's words.
 // expect-error: divisible: ranks must be divisible by
+// expect-values: module 'lm': ranks=1, tp*gtp_remat*cp*pp=4294967297 (tp=641, cp=6700417)
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

@@ -1,5 +1,6 @@
 // Rule 6 where offset + ranks passes INT_MAX: the span does not fit the world.
 // expect-error: world: a module's span [offset, offset + ranks) must end at or before the world size
+// expect-values: 'lm' [2147483647, 4294967294) does not fit a world of 2147483647
 #include <climits>
 #include <hetgrid/hetgrid.hpp>
 

@@ -1,5 +1,6 @@
 // Rule 6: ranks 8 and 9 of a world of 10 are in no module.
 // expect-error: partition: module spans must cover [0, world) with no gap; some rank is in no module
+// expect-values: ranks [8, 10) are in no module
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

@@ -1,11 +1,26 @@
-// hetgrid/detail/rules.hpp: the one table of layout rules (docs/CONTRACT.md section 1 and the
-// bridge rule of section 4): for each rule its kind word, its predicate (detail::, true when the
-// rule holds) and its words. The static_asserts (module_grid, topology, bridge_of), check_layout()
-// and describe() are all generated from these rows, in this order.
+// hetgrid/detail/rules.hpp: the one table of rules (docs/CONTRACT.md section 1, the bridge rules
+// of section 4, the kinds a program adds): for each rule its kind word, its predicate (detail::,
+// true when the rule holds), its facts (detail::, what broke it, as 'module',
+// [first, end), name=value) and its words. The static_asserts (module_grid, topology, bridge_of,
+// with_kinds), check_layout(), describe(), check_bridge() and the executor's world-size check
+// are all generated from these rows, in this order. A message is the words, "; " and the facts.
 //
 // X-macros, because a C++20 static_assert takes only a string literal: a row is the one place
 // that literal is written, and the run-time check must say exactly the same words.
+//
+// Not rows, and why:
+//  - module_grid's pp agreement (the base and expert views give the same pp groups) is no rule
+//    a user can break: both views put pp slowest with one stride, so it holds for every spec
+//    that keeps the rules; it guards grid.hpp's construction and says so in its words.
+//  - make_kind's dims and name (group_kind.hpp's kind_error_*): make_kind is a function, not a
+//    class, so there is no static_assert to carry a message; a constant expression that calls a
+//    non-constexpr function stops the build, and that function's name is the message.
+//  - split_plan.hpp's kind_tags and nccl/settings.hpp's settings_table capacities (32 tagged
+//    slots, 8 distinct settings) are sizes of fixed constexpr tables, not rules of a layout:
+//    a throw in a constant expression stops the build with the literal shown.
 #pragma once
+
+#include "hetgrid/detail/rule_message.hpp"
 
 #define HETGRID_RULE_POSITIVE                                                                  \
   "positive: every size (ranks, tp, cp, pp, gtp_remat, ep, expt_tp once resolved, "            \
@@ -25,30 +40,72 @@
   "(non-colocated); spans that overlap without being equal are not allowed"
 #define HETGRID_RULE_PARTITION \
   "partition: module spans must cover [0, world) with no gap; some rank is in no module"
+#define HETGRID_RULE_JOB_WORLD \
+  "world: the job must have as many ranks as the world the topology is compiled for"
 #define HETGRID_RULE_BRIDGE_DIVISIBLE                                                   \
   "bridge: the number of source leaders must divide the number of destination leaders " \
   "or be divisible by it"
+#define HETGRID_RULE_BRIDGE_SOURCE "bridge: the source module is not a module of the topology"
+#define HETGRID_RULE_BRIDGE_DESTINATION \
+  "bridge: the destination module is not a module of the topology"
+#define HETGRID_RULE_BRIDGE_DISTINCT "bridge: the source and destination must be different modules"
+#define HETGRID_RULE_KIND_NONE "kind: with_kinds needs at least one kind"
+#define HETGRID_RULE_KIND_FITS                                                                 \
+  "kind: a program's own kind needs a name, dims of its view (at least one), and a name that " \
+  "no built-in kind, alias, embd, pos_embd or earlier kind of its own has"
 
-// Rules of the topology as a whole that come before the modules' own: X(kind, predicate, words)
-// with predicate(world, specs).
-#define HETGRID_TOPOLOGY_RULES_FIRST(X)                         \
-  X(names, has_modules, HETGRID_RULE_NAMES_EMPTY)               \
-  X(language, one_language_module, HETGRID_RULE_LANGUAGE)       \
-  X(names, names_distinct, HETGRID_RULE_NAMES_DISTINCT)         \
-  X(positive, world_positive, HETGRID_RULE_WORLD_POSITIVE)
+// Rules of the topology as a whole that come before the modules' own: X(kind, predicate, facts,
+// words) with predicate(world, specs) and facts(message, world, specs, module).
+#define HETGRID_TOPOLOGY_RULES_FIRST(X)                                      \
+  X(names, has_modules, module_count_facts, HETGRID_RULE_NAMES_EMPTY)        \
+  X(language, one_language_module, language_facts, HETGRID_RULE_LANGUAGE)    \
+  X(names, names_distinct, repeated_name_facts, HETGRID_RULE_NAMES_DISTINCT) \
+  X(positive, world_positive, world_size_facts, HETGRID_RULE_WORLD_POSITIVE)
 
 // Rules of one module, checked for each module in the given order: predicate(spec, world).
 // module_grid asserts the ones that need no world; topology the last, with its world.
-#define HETGRID_MODULE_RULES(X)                                  \
-  X(positive, sizes_positive, HETGRID_RULE_POSITIVE)             \
-  X(divisible, dense_divisible, HETGRID_RULE_DIVISIBLE_DENSE)    \
-  X(divisible, expert_divisible, HETGRID_RULE_DIVISIBLE_EXPERT)
-#define HETGRID_MODULE_WORLD_RULES(X) X(world, fits_world, HETGRID_RULE_WORLD)
+#define HETGRID_MODULE_RULES(X)                                                 \
+  X(positive, sizes_positive, sizes_positive_facts, HETGRID_RULE_POSITIVE)      \
+  X(divisible, dense_divisible, dense_product_facts, HETGRID_RULE_DIVISIBLE_DENSE) \
+  X(divisible, expert_divisible, expert_product_facts, HETGRID_RULE_DIVISIBLE_EXPERT)
+#define HETGRID_MODULE_WORLD_RULES(X) \
+  X(world, fits_world, span_past_world_facts, HETGRID_RULE_WORLD)
 
 // Rules of the topology as a whole that come after every module's: predicate(world, specs).
-#define HETGRID_TOPOLOGY_RULES_LAST(X)                               \
-  X(disjoint, spans_disjoint_or_equal, HETGRID_RULE_DISJOINT)        \
-  X(partition, spans_cover, HETGRID_RULE_PARTITION)
+#define HETGRID_TOPOLOGY_RULES_LAST(X)                                        \
+  X(disjoint, spans_disjoint_or_equal, overlap_facts, HETGRID_RULE_DISJOINT)  \
+  X(partition, spans_cover, gap_facts, HETGRID_RULE_PARTITION)
 
-// Rules of a bridge between two modules: predicate(source dp, destination dp).
-#define HETGRID_BRIDGE_RULES(X) X(bridge, leader_counts_divide, HETGRID_RULE_BRIDGE_DIVISIBLE)
+// The job that runs a topology (executor.hpp, at run time): predicate(job ranks, world).
+#define HETGRID_JOB_RULES(X) X(world, job_matches_world, job_size_facts, HETGRID_RULE_JOB_WORLD)
+
+// Rules of a bridge between two modules: predicate(bridge_ends), facts(message, bridge_ends).
+// bridge_of asserts all; check_bridge(grid, grid), which has no topology, the last.
+#define HETGRID_BRIDGE_OF_RULES(X)                                                   \
+  X(bridge, source_in_topology, source_facts, HETGRID_RULE_BRIDGE_SOURCE)            \
+  X(bridge, destination_in_topology, destination_facts, HETGRID_RULE_BRIDGE_DESTINATION) \
+  X(bridge, ends_distinct, same_module_facts, HETGRID_RULE_BRIDGE_DISTINCT)
+#define HETGRID_BRIDGE_RULES(X) \
+  X(bridge, leader_counts_divide, leader_counts_facts, HETGRID_RULE_BRIDGE_DIVISIBLE)
+
+// A program's own kinds (topology<...>::with_kinds): predicate(slots, extra kinds),
+// facts(message, slots, extra kinds).
+#define HETGRID_KIND_RULES(X)                                     \
+  X(kind, some_extra_kind, no_kind_facts, HETGRID_RULE_KIND_NONE) \
+  X(kind, extra_kinds_fit, unfit_kind_facts, HETGRID_RULE_KIND_FITS)
+
+// A rule's static_assert: HETGRID_RULE_ASSERT(member, condition, words, message). Where the
+// compiler takes a computed message (C++26, P2741: clang >= 17 with -std=c++2c, g++ >= 14) it
+// prints `message`, a detail::rule_message; elsewhere (g++ 12, nvcc) the words alone. clang
+// evaluates a message even when the condition holds, so the condition is kept in `member` and
+// the facts are computed only when it is false (rule_text: a rule that holds costs an empty
+// message, not a buffer).
+#if defined(__cpp_static_assert) && __cpp_static_assert >= 202306L
+#define HETGRID_COMPUTED_RULE_MESSAGES 1
+#define HETGRID_RULE_ASSERT(member, condition, words, message) \
+  static constexpr bool member = (condition);                  \
+  static_assert(member, ::hetgrid::detail::rule_text<member>([] { return message; }));
+#else
+#define HETGRID_COMPUTED_RULE_MESSAGES 0
+#define HETGRID_RULE_ASSERT(member, condition, words, message) static_assert(condition, words);
+#endif
