@@ -197,3 +197,23 @@ TEST_CASE("--plan at world 1280 fits on a screen; the estimate names its figures
   CHECK(ranges[1].body.find("8 communicators") != std::string::npos);
   CHECK(ranges[1].body.find("NCCL about 4277 MiB") != std::string::npos);
 }
+
+TEST_CASE("--rank R says the rank's part in each bridge (seed: fan-in 2 -> 1)") {
+  const auto bridges_of = [](int rank) {
+    const command_result r = inspect(seed_with({"--rank", std::to_string(rank)}));
+    REQUIRE(r.exit_code == 0);
+    const auto at = r.out.find("\nbridges ");
+    return at == std::string::npos ? std::string() : r.out.substr(at);
+  };
+  CHECK(bridges_of(0).find("images -> language, fan-in 2 -> 1 leaders\n    source leader 0 of 2; "
+                           "sends all of its batch to rank 4; share group [0,1]\n") !=
+        std::string::npos);
+  CHECK(bridges_of(2).find("source leader 1 of 2; sends all of its batch to rank 4; share group "
+                           "[2,3]") != std::string::npos);
+  CHECK(bridges_of(3).find("source: not a leader; its leader rank 2 shares") != std::string::npos);
+  CHECK(bridges_of(4).find("destination leader 0 of 1; receives part 1/2 of its batch from rank "
+                           "0; receives part 2/2 of its batch from rank 2; share group [4,5]") !=
+        std::string::npos);
+  CHECK(bridges_of(5).find("destination: not a leader; its leader rank 4") != std::string::npos);
+  CHECK(bridges_of(6).empty());  // the language module's last stage: no part in the bridge
+}
