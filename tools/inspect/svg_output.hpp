@@ -7,7 +7,7 @@
 // destination leader. A module of more than max_replicas_drawn dp replicas draws replica 0 alone
 // and says how many there are (replica d is replica 0's ranks + d x the dp stride), so a thousand
 // ranks stay a picture of tens of kilobytes. Where ep > 1 each rank's corner tag gives its ep
-// coordinate, and the ranks of one expert (ep) group share the tag.
+// coordinate: its place in its expert (ep) group.
 #pragma once
 
 #include <algorithm>
@@ -294,7 +294,7 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
     text(out, c.x + c.w / 2, c.y + 18, std::to_string(r), 15, colours[2], "middle", "bold");
     text(out, c.x + c.w / 2, c.y + 33, cell_caption(g, base_coords(g, r)), 10, "#444444",
          "middle");
-    if (g.ep > 1)  // the expert group: ranks of one tag value are one ep group's, by replica
+    if (g.ep > 1)  // the rank's place in its expert (ep) group
       text(out, c.x + 4, c.y + 9, "ep" + std::to_string(g.coords(r).ep), 8, "#7a2e00");
     if (g.embd_group(r)) {  // holds the tied embedding
       out << "<circle cx=\"" << num(c.right() - 7) << "\" cy=\"" << num(c.y + 7)
