@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
 #include <spec_layouts.hpp>
 #include <stdexcept>
 #include <type_traits>
@@ -315,4 +316,51 @@ TEST_CASE("a throw in a round leaves nothing behind") {
   std::vector<split_call> calls;
   CHECK_THROWS_AS(recorded_groups<seed>(recording_backend(8, 4, &calls, 1)), std::runtime_error);
   CHECK(calls.size() == 1);
+}
+
+// issue 21, item 4: the modules in ordinary C++, and a constant kind checked when it builds.
+TEST_CASE("for_each_module visits every module in order, with its type, name and index") {
+  using mine = seed::with_kinds<tp_pp>;  // derived from the topology: found all the same
+  std::vector<std::string> names;
+  std::vector<int> sizes;
+  int calls = 0;
+  hg::for_each_module<mine>([&](auto module) {
+    using M = typename decltype(module)::type;
+    CHECK(module.index == calls++);
+    CHECK(mine::grids[module.index].name() == M::name);
+    names.emplace_back(module.name);
+    sizes.push_back(M::size);
+  });
+  CHECK(names == std::vector<std::string>{"images", "language"});
+  CHECK(sizes == std::vector<int>{4, 4});
+  // The same list as values, for a range-for.
+  std::vector<std::string> from_grids;
+  for (const hg::grid& g : mine::grids) from_grids.emplace_back(g.name());
+  CHECK(from_grids == names);
+  constexpr auto place = hg::checked_kind<mine, hg::layouts::seed::language, tp_pp>();
+  static_assert(place.module == 1 && place.slot == hg::slot_count);
+}
+
+TEST_CASE("group<Module, kind>() is the communicator g[kind] gives, checked when it builds") {
+  using images = hg::layouts::seed::images;
+  using language = hg::layouts::seed::language;
+  using mine = seed::with_kinds<tp_pp>;
+  for (int r = 0; r < 8; ++r) {
+    CAPTURE(r);
+    std::vector<split_call> calls;
+    const recorded_groups<mine> groups(recording_backend(8, r, &calls));
+    if (r >= 4) {
+      CHECK(groups.group<language, hg::group_kind::tp>().group == groups.language()->tp.group);
+      CHECK(groups.group<language, tp_pp>().group == (*groups.language())[tp_pp].group);
+      if (groups.language()->embd)
+        CHECK(groups.group<language, hg::embd_kind>().group == groups.language()->embd->group);
+      else
+        CHECK_THROWS_AS((groups.group<language, hg::embd_kind>()), std::out_of_range);
+      CHECK_THROWS_AS((groups.group<images, hg::group_kind::dp>()), std::out_of_range);
+    } else {
+      CHECK(groups.group<images, hg::group_kind::dp>().group ==
+            mine::grids[0].group_of(hg::group_kind::dp, r));
+      CHECK_THROWS_AS((groups.group<language, hg::group_kind::tp>()), std::out_of_range);
+    }
+  }
 }

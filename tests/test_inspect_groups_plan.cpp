@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -91,9 +92,10 @@ TEST_CASE("--plan: classes, rounds, and 22 groups on 4 communicators for a langu
   const command_result r = inspect(seed_with({"--plan"}));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("3 split rounds") != std::string::npos);
-  CHECK(r.out.find("rank 4: 22 groups on 4 communicators") != std::string::npos);
-  CHECK(r.out.find("rank 7: 21 groups on 4 communicators") != std::string::npos);
-  CHECK(r.out.find("rank 0: 20 groups on 4 communicators") != std::string::npos);
+  // Ranks of the same classes print as one range (issue 21, item 5).
+  CHECK(r.out.find("ranks 4-5: 22 groups on 4 communicators") != std::string::npos);
+  CHECK(r.out.find("ranks 6-7: 21 groups on 4 communicators") != std::string::npos);
+  CHECK(r.out.find("ranks 0-3: 20 groups on 4 communicators") != std::string::npos);
   CHECK(r.out.find("language:embd") != std::string::npos);
   const command_result one = inspect(seed_with({"--plan", "--rank", "5"}));
   REQUIRE(one.exit_code == 0);
@@ -104,10 +106,114 @@ TEST_CASE("--plan: classes, rounds, and 22 groups on 4 communicators for a langu
                                        "language:ranks=1,language", "--plan"});
   REQUIRE(solo.exit_code == 0);
   CHECK(solo.out.find("0 split rounds") != std::string::npos);
-  CHECK(solo.out.find("rank 0: 42 groups on 1 communicator\n") != std::string::npos);
+  CHECK(solo.out.find("rank 0: 42 groups on 1 communicator (classes 0), NCCL about 388 MiB\n") !=
+        std::string::npos);
   // One module: counted in the singular.
   const command_result one_module =
       inspect({"--world", "2", "--module", "lm:ranks=2,tp=2,language", "--plan"});
   REQUIRE(one_module.exit_code == 0);
   CHECK(one_module.out.starts_with("plan: world 2, 1 module, 22 slots each, 2 classes, 0 split rounds\n"));
+}
+
+namespace {
+
+// The rank lines of --plan: (first, last, what they say), the range's own words taken off.
+struct rank_line {
+  int first = 0, last = 0;
+  std::string body;
+};
+std::vector<rank_line> rank_lines(const std::string& out) {
+  static const std::regex line(R"(\n  ranks? (\d+)(?:-(\d+))?: (.*?)(?: a rank, \d+ ranks)?(?=\n))");
+  std::vector<rank_line> lines;
+  for (std::sregex_iterator it(out.begin(), out.end(), line), end; it != end; ++it) {
+    const int first = std::stoi((*it)[1]);
+    lines.push_back({first, (*it)[2].matched ? std::stoi((*it)[2]) : first, (*it)[3]});
+  }
+  return lines;
+}
+
+// Every range expands to ranks whose own --plan --rank R line says what the range says, and the
+// ranges cover the world in order, once.
+void check_ranges_exact(const args_t& layout, int world, int every) {
+  args_t plan_args = layout;
+  plan_args.push_back("--plan");
+  const command_result all = inspect(plan_args);
+  REQUIRE(all.exit_code == 0);
+  const std::vector<rank_line> ranges = rank_lines(all.out);
+  REQUIRE(!ranges.empty());
+  int next = 0;
+  for (const rank_line& range : ranges) {
+    CAPTURE(range.first);
+    CHECK(range.first == next);
+    CHECK(range.last >= range.first);
+    next = range.last + 1;
+    for (int r = range.first; r <= range.last; ++r) {
+      if (r != range.first && r != range.last && r % every != 0) continue;
+      args_t one = plan_args;
+      one.insert(one.end(), {"--rank", std::to_string(r)});
+      const command_result single = inspect(one);
+      REQUIRE(single.exit_code == 0);
+      const std::vector<rank_line> got = rank_lines(single.out);
+      REQUIRE(got.size() == 1);
+      CHECK(got[0].first == r);
+      CHECK(got[0].last == r);
+      CHECK(got[0].body == range.body);
+    }
+  }
+  CHECK(next == world);
+}
+
+const args_t world_1280 = {"--world", "1280", "--module", "images:ranks=256,tp=4", "--module",
+                           "language:ranks=1024,tp=8,pp=4,offset=256,language"};
+
+}  // namespace
+
+TEST_CASE("--plan: ranges of ranks are exact: each rank's own line says what its range says") {
+  check_ranges_exact(seed, 8, 1);
+  check_ranges_exact(world_1280, 1280, 97);
+  // Colocated, with expert groups: ranges still agree rank by rank.
+  check_ranges_exact({"--world", "16", "--module", "audio:ranks=16,tp=2,ep=4,expt_tp=1",
+                      "--module", "language:ranks=16,tp=4,pp=2,language"},
+                     16, 1);
+}
+
+TEST_CASE("--plan at world 1280 fits on a screen; the estimate names its figures") {
+  args_t args = world_1280;
+  args.push_back("--plan");
+  const command_result r = inspect(args);
+  REQUIRE(r.exit_code == 0);
+  CHECK(line_count(r.out) <= 40);
+  const std::vector<rank_line> ranges = rank_lines(r.out);
+  // images, then the language module's first, middle and last stages.
+  REQUIRE(ranges.size() == 4);
+  CHECK(ranges[0].last == 255);
+  CHECK(ranges[1].first == 256);
+  CHECK(ranges[1].last == 511);
+  CHECK(ranges[2].last == 1023);
+  CHECK(ranges[3].last == 1279);
+  CHECK(r.out.find("What an NCCL communicator costs") != std::string::npos);
+  // 8 communicators on a first-stage rank, none the world's, one of one-rank groups (cp, ep,
+  // pos_embd, ...): 388 + 389 + 7 x 500.
+  CHECK(ranges[1].body.find("8 communicators") != std::string::npos);
+  CHECK(ranges[1].body.find("NCCL about 4277 MiB") != std::string::npos);
+}
+
+TEST_CASE("--rank R says the rank's part in each bridge (seed: fan-in 2 -> 1)") {
+  const auto bridges_of = [](int rank) {
+    const command_result r = inspect(seed_with({"--rank", std::to_string(rank)}));
+    REQUIRE(r.exit_code == 0);
+    const auto at = r.out.find("\nbridges ");
+    return at == std::string::npos ? std::string() : r.out.substr(at);
+  };
+  CHECK(bridges_of(0).find("images -> language, fan-in 2 -> 1 leaders\n    source leader 0 of 2; "
+                           "sends all of its batch to rank 4; share group [0,1]\n") !=
+        std::string::npos);
+  CHECK(bridges_of(2).find("source leader 1 of 2; sends all of its batch to rank 4; share group "
+                           "[2,3]") != std::string::npos);
+  CHECK(bridges_of(3).find("source: not a leader; its leader rank 2 shares") != std::string::npos);
+  CHECK(bridges_of(4).find("destination leader 0 of 1; receives part 1/2 of its batch from rank "
+                           "0; receives part 2/2 of its batch from rank 2; share group [4,5]") !=
+        std::string::npos);
+  CHECK(bridges_of(5).find("destination: not a leader; its leader rank 4") != std::string::npos);
+  CHECK(bridges_of(6).empty());  // the language module's last stage: no part in the bridge
 }

@@ -164,3 +164,40 @@ TEST_CASE("hetgrid-inspect --svg writes the file; an unwritable one is exit 1 wi
     CHECK(hetgrid::test::run_command(HETGRID_INSPECT, bad).exit_code == 1);
   }
 }
+
+// issue 21, item 5: a thousand ranks stay a picture: one replica drawn for many, every module
+// named, and the expert groups tagged.
+TEST_CASE("world 1280: replicas aggregated, under 200 KB, every module named") {
+  const std::vector<hg::grid_spec> specs = {
+      hg::grid_spec{.name = "images", .ranks = 256, .tp = 4},  // dp 64
+      hg::grid_spec{.name = "language", .ranks = 1024, .tp = 8, .pp = 4, .ep = 4, .offset = 256,
+                    .language = true}};  // dp 32, expt_tp 8, expt_dp 8
+  const std::string svg = picture(1280, specs);
+  CHECK(svg.size() < 200 * 1024);
+  CHECK(svg.ends_with("</svg>\n"));
+  CHECK(count(svg, ">images</text>") == 1);
+  CHECK(count(svg, ">language</text>") == 1);
+  CHECK(count(svg, "replica 0 of 64 drawn: replica d is these ranks + 4 x d") == 1);
+  CHECK(count(svg, "replica 0 of 32 drawn: replica d is these ranks + 8 x d") == 1);
+  // Replica 0 alone: images 0-3, language's tp group at each of its 4 stages.
+  const auto places = rank_places(svg);
+  CHECK(places.size() == 4 + 8 * 4);
+  CHECK(places.count(3) == 1);
+  CHECK(places.count(4) == 0);
+  CHECK(places.count(256 + 3 * 256 + 7) == 1);  // the last stage of replica 0
+  // The bridge's arrows between the drawn replicas only: images' replica 0 into language's.
+  CHECK(count(svg, "url(#bridge)") == 1 + 1);
+  CHECK(count(svg, "fan-in 64 -&gt; 32 leaders") == 1);
+  // ep = 4 over expt_tp = 8: language's ranks tagged by their ep coordinate; images has none.
+  CHECK(count(svg, "(corner tag: ep coordinate)") == 1);
+  CHECK(count(svg, ">ep0</text>") == 32);  // replica 0 (8 ranks a stage) is expt_tp 0-7 of ep 0
+}
+
+TEST_CASE("expert groups: each rank of an ep > 1 module carries its ep coordinate") {
+  const std::string svg = picture(8, {hg::grid_spec{.name = "language", .ranks = 8, .tp = 2,
+                                                    .ep = 2, .expt_tp = 1, .language = true}});
+  // dp 4 (all drawn); expert view expt_tp 1, ep 2, expt_dp 4: ep = rank % 2.
+  CHECK(count(svg, ">ep0</text>") == 4);
+  CHECK(count(svg, ">ep1</text>") == 4);
+  check_apart(svg, 8);
+}

@@ -7,11 +7,13 @@
 
 #include <concepts>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "hetgrid/checked_kind.hpp"
 #include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/error.hpp"
@@ -140,6 +142,23 @@ class plan_executor {
   template <class Module>
   const process_groups<communicator>* module() const {
     return groups_.module(Module::name);
+  }
+  // Module's Kind communicator, both constants: the build stops where the layout builds no such
+  // group (checked_kind.hpp). Throws std::out_of_range where this rank is not in Module, or holds
+  // no group of Kind (an embedding off its stages). g[kind] stays the run-time lookup.
+  template <class Module, group_kind Kind>
+  const communicator& group() const {
+    constexpr kind_place place = detail::place_of(plan.description, Module::name, Kind);
+    if constexpr (detail::kind_check<Module, Kind, place>::ok) {
+      const process_groups<communicator>* module = groups_.module(place.module);
+      const communicator* comm = module ? module->slot(place.slot) : nullptr;
+      if (comm) return *comm;
+      throw std::out_of_range("hetgrid: rank " + std::to_string(rank_) + " holds no '" +
+                              std::string(Kind.name_view()) + "' group of module '" +
+                              std::string(Module::name) + "'");
+    } else {
+      throw std::logic_error("hetgrid: unreachable (the build stopped)");
+    }
   }
   rank_role<module_count> role() const {
     return make_rank_role<module_count>(plan.description.grids, plan.description.language_index,

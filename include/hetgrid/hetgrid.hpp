@@ -4,7 +4,9 @@
 #pragma once
 
 #include "hetgrid/bridge.hpp"
+#include "hetgrid/checked_kind.hpp"
 #include "hetgrid/error.hpp"
+#include "hetgrid/for_each_module.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/group_kind.hpp"

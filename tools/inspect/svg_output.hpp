@@ -4,7 +4,10 @@
 // dims (hetgrid/view.hpp: tp, gtp_remat, cp), the fastest across and the rest down, so every rank
 // has a place of its own. Grey arrows are the pp hand-offs; thick arrows are the bridge from each
 // other module into the language module (docs/CONTRACT.md section 4), drawn from source leader to
-// destination leader.
+// destination leader. A module of more than max_replicas_drawn dp replicas draws replica 0 alone
+// and says how many there are (replica d is replica 0's ranks + d x the dp stride), so a thousand
+// ranks stay a picture of tens of kilobytes. Where ep > 1 each rank's corner tag gives its ep
+// coordinate: its place in its expert (ep) group.
 #pragma once
 
 #include <algorithm>
@@ -34,6 +37,7 @@ inline constexpr double row_gap = 12;
 inline constexpr double panel_pad = 16, header_h = 66, label_w = 48;
 inline constexpr double panel_gap = 28, bridge_gap = 150, margin = 24, title_h = 56;
 inline constexpr double legend_h = 96;
+inline constexpr int max_replicas_drawn = 4;
 
 // Fill and stroke per module; the language module always takes the first.
 inline constexpr std::array<std::array<std::string_view, 3>, 6> palette = {{
@@ -161,6 +165,15 @@ struct panel {
   int module = 0, colour = 0;
   box frame;
 
+  // The dp replicas drawn: all of a few, else replica 0 for all of them.
+  int shown() const { return g->dp <= max_replicas_drawn ? g->dp : 1; }
+  bool drawn(int rank) const { return base_coords(*g, rank)[dp_dim] < shown(); }
+  std::string replicas_note() const {
+    if (shown() == g->dp) return {};
+    return "replica 0 of " + std::to_string(g->dp) + " drawn: replica d is these ranks + " +
+           std::to_string(g->strides(view::base)[dp_dim]) + " x d";
+  }
+
   // Cells across and down in a dashed box (inner[0]; the other inner dims, fastest first).
   int across() const { return g->sizes(view::base)[inner[0]]; }
   int down() const {
@@ -182,9 +195,12 @@ struct panel {
     const double drawn = 2 * panel_pad + label_w + g->pp * group_w() + (g->pp - 1) * stage_gap;
     const double header =
         std::max(text_width(header_text(*g), 12), text_width(expert_text(*g), 12));
-    return std::max(drawn, 2 * panel_pad + header);
+    const double title = text_width(g->name(), 16) + 200 + text_width(replicas_note(), 12);
+    return std::max({drawn, 2 * panel_pad + header, 2 * panel_pad + title});
   }
-  double height() const { return header_h + g->dp * group_h() + (g->dp - 1) * row_gap + panel_pad; }
+  double height() const {
+    return header_h + shown() * group_h() + (shown() - 1) * row_gap + panel_pad;
+  }
 
   // The dashed box of replica `dp` at stage `pp`.
   box group_box(int dp, int pp) const {
@@ -234,12 +250,20 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
        std::string(g.name()) + (g.language && !says_language ? "  (language module)" : ""), 16,
        colours[2], "start", "bold");
   text(out, p.frame.x + panel_pad, p.frame.y + 40, header_text(g), 12, "#333333");
-  text(out, p.frame.x + panel_pad, p.frame.y + 56, expert_text(g), 12, "#555555");
+  std::string expert = expert_text(g);
+  if (g.ep > 1) expert += "  (corner tag: ep coordinate)";
+  text(out, p.frame.x + panel_pad, p.frame.y + 56, expert, 12, "#555555");
+  if (p.shown() < g.dp)
+    text(out, p.frame.x + p.frame.w - panel_pad, p.frame.y + 22, p.replicas_note(), 12,
+         "#333333", "end");
 
-  for (int d = 0; d < g.dp; ++d) {
+  for (int d = 0; d < p.shown(); ++d) {
     const box row = p.group_box(d, 0);
     text(out, p.frame.x + panel_pad, row.y + 14, std::string(base_dims[dp_dim]) + " " +
          std::to_string(d), 12, "#555555");
+    if (p.shown() < g.dp)  // aggregated: one replica stands for all
+      text(out, p.frame.x + panel_pad, row.y + 28, "x " + std::to_string(g.dp), 12, "#555555",
+           "start", "bold");
     for (int s = 0; s < g.pp; ++s) {
       const box b = p.group_box(d, s);
       out << "<rect x=\"" << num(b.x) << "\" y=\"" << num(b.y) << "\" width=\"" << num(b.w)
@@ -252,12 +276,13 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
     }
   }
   for (int d = 0; d < g.pp && g.dp > 0; ++d) {  // stage captions under the last row
-    const box b = p.group_box(g.dp - 1, d);
+    const box b = p.group_box(p.shown() - 1, d);
     text(out, b.x + b.w / 2, b.y + b.h + 11, std::string(base_dims[pp_dim]) + " " +
          std::to_string(d), 10, "#777777", "middle");
   }
 
   for (int r = g.offset; r < g.offset + g.ranks; ++r) {
+    if (!p.drawn(r)) continue;
     const box c = p.cell(r);
     const bool leader = (into && into->destination_leaders().contains(r)) ||
                         std::any_of(out_of.begin(), out_of.end(),
@@ -269,6 +294,8 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
     text(out, c.x + c.w / 2, c.y + 18, std::to_string(r), 15, colours[2], "middle", "bold");
     text(out, c.x + c.w / 2, c.y + 33, cell_caption(g, base_coords(g, r)), 10, "#444444",
          "middle");
+    if (g.ep > 1)  // the rank's place in its expert (ep) group
+      text(out, c.x + 4, c.y + 9, "ep" + std::to_string(g.coords(r).ep), 8, "#7a2e00");
     if (g.embd_group(r)) {  // holds the tied embedding
       out << "<circle cx=\"" << num(c.right() - 7) << "\" cy=\"" << num(c.y + 7)
           << "\" r=\"4.5\" fill=\"#7b3fa0\"/>\n";
@@ -361,6 +388,7 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
         // From the edge of the leader's dashed box, so the arrow crosses no other rank.
         const grid::dims_array sc = base_coords(*p.g, t.source_rank);
         const grid::dims_array dc = base_coords(*lm.g, t.destination_rank);
+        if (!p.drawn(t.source_rank) || !lm.drawn(t.destination_rank)) continue;  // aggregated
         const double x1 = p.group_box(sc[dp_dim], sc[pp_dim]).right();
         const double y1 = p.cell(t.source_rank).mid_y();
         const double x2 = lm.group_box(dc[dp_dim], dc[pp_dim]).x - 2;

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "bridge_text.hpp"
 #include "clean_text.hpp"
 
 namespace hetgrid::inspect {
@@ -98,6 +99,7 @@ inline void print_rank_table(std::ostream& out, const runtime_topology& layout, 
   detail::print_module_table(out, layout.grids);
   out << "\n";
   write_rank_text(out, layout, rank);
+  write_rank_bridges(out, layout, rank);
 }
 
 }  // namespace hetgrid::inspect
