@@ -6,6 +6,8 @@
 
 #include <string_view>
 
+#include "hetgrid/detail/rule_message.hpp"
+#include "hetgrid/detail/rules.hpp"
 #include "hetgrid/group_kind.hpp"
 
 namespace hetgrid {
@@ -39,11 +41,21 @@ constexpr kind_place place_of(const Description& d, std::string_view module,
 template <class Module, group_kind Kind, kind_place Place>
 struct kind_check {
   static_assert(Place.module >= 0, "module: this layout has no module of that name");
-  static_assert(Place.slot >= 0,
-                "kind: this layout builds no group of this kind; add it with "
-                "topology<...>::with_kinds<kind>, or look it up at run time with g[kind]");
-  static_assert(Place.slot < 0 || !Place.language_only || Place.language,
-                "kind: embd and pos_embd groups are built for the language module alone");
+#define HETGRID_KIND_NOT_BUILT                                                   \
+  "kind: this layout builds no group of this kind; add it with "                 \
+  "topology<...>::with_kinds<kind>, or look it up at run time with g[kind]"
+#define HETGRID_KIND_OFF_LANGUAGE \
+  "kind: embd and pos_embd groups are built for the language module alone"
+  // With values where the compiler prints them (detail/rules.hpp's HETGRID_RULE_ASSERT).
+  HETGRID_RULE_ASSERT(kind_built, Place.slot >= 0, HETGRID_KIND_NOT_BUILT,
+                      rule_message{}.put(HETGRID_KIND_NOT_BUILT).put("; kind ")
+                          .quoted(Kind.name_view()).put(" of module ").quoted(Module::name))
+  HETGRID_RULE_ASSERT(kind_in_language, Place.slot < 0 || !Place.language_only || Place.language,
+                      HETGRID_KIND_OFF_LANGUAGE,
+                      rule_message{}.put(HETGRID_KIND_OFF_LANGUAGE).put("; kind ")
+                          .quoted(Kind.name_view()).put(" of module ").quoted(Module::name))
+#undef HETGRID_KIND_NOT_BUILT
+#undef HETGRID_KIND_OFF_LANGUAGE
   static constexpr bool ok =
       Place.module >= 0 && Place.slot >= 0 && (!Place.language_only || Place.language);
 };
