@@ -25,6 +25,9 @@
   "(non-colocated); spans that overlap without being equal are not allowed"
 #define HETGRID_RULE_PARTITION \
   "partition: module spans must cover [0, world) with no gap; some rank is in no module"
+#define HETGRID_RULE_NODE_POSITIVE "positive: the number of ranks a node holds must be >= 1"
+#define HETGRID_RULE_PLACEMENT \
+  "placement: a group of a kind kept inside a node must not cross a node boundary"
 #define HETGRID_RULE_BRIDGE_DIVISIBLE                                                   \
   "bridge: the number of source leaders must divide the number of destination leaders " \
   "or be divisible by it"
@@ -52,3 +55,9 @@
 
 // Rules of a bridge between two modules: predicate(source dp, destination dp).
 #define HETGRID_BRIDGE_RULES(X) X(bridge, leader_counts_divide, HETGRID_RULE_BRIDGE_DIVISIBLE)
+
+// The rules of topology<...>::on_nodes<N, kinds...> (placement.hpp), after every rule above:
+// predicate(node size, within-node kinds, grids).
+#define HETGRID_PLACEMENT_RULES(X)                          \
+  X(positive, node_size_positive, HETGRID_RULE_NODE_POSITIVE) \
+  X(placement, groups_inside_nodes, HETGRID_RULE_PLACEMENT)
