@@ -15,15 +15,9 @@ namespace hg = hetgrid;
 
 constexpr hg::grid_spec spec(const char* name, int ranks, int tp, int offset, bool language,
                              int pp = 1, int ep = 1, int cp = 1) {
-  hg::grid_spec s{};
+  hg::grid_spec s{.ranks = ranks, .tp = tp, .cp = cp, .pp = pp, .ep = ep, .offset = offset,
+                  .language = language};
   for (int i = 0; name[i] != '\0'; ++i) s.name[i] = name[i];
-  s.ranks = ranks;
-  s.tp = tp;
-  s.pp = pp;
-  s.ep = ep;
-  s.cp = cp;
-  s.offset = offset;
-  s.language = language;
   return s;
 }
 
