@@ -10,7 +10,7 @@ namespace hetgrid {
 
 // One word per broken rule; it starts every message and is what the golden files hold.
 enum class error_kind {
-  none, positive, divisible, language, names, world, disjoint, partition,
+  none, positive, divisible, language, names, world, disjoint, partition, placement,
   bridge  // docs/CONTRACT.md section 4: never a layout's error, only a bridge's
 };
 
@@ -24,6 +24,7 @@ constexpr std::string_view to_string(error_kind kind) {
     case error_kind::world: return "world";
     case error_kind::disjoint: return "disjoint";
     case error_kind::partition: return "partition";
+    case error_kind::placement: return "placement";
     case error_kind::bridge: return "bridge";
   }
   return "unknown";

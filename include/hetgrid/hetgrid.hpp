@@ -12,6 +12,7 @@
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
 #include "hetgrid/module_grid.hpp"
+#include "hetgrid/placement.hpp"
 #include "hetgrid/rank_group.hpp"
 #include "hetgrid/rank_role.hpp"
 #include "hetgrid/slot.hpp"

@@ -22,6 +22,7 @@
 #include "hetgrid/executor.hpp"
 #include "hetgrid/hetgrid.hpp"
 #include "hetgrid/mpi/group_local.hpp"
+#include "hetgrid/mpi/launch_check.hpp"
 #include "hetgrid/mpi/watchdog.hpp"
 #include "hetgrid/split_plan.hpp"
 
@@ -115,7 +116,8 @@ class rank_groups
   template <std::invocable<int> AfterRound = void (*)(int)>
   rank_groups(const communicator& world, rank_groups_options options,
               AfterRound after_round = [](int) {})
-      : base(made_by(world, std::move(options.watch)), after_round), watched_(label_groups()) {}
+      : base(made_by(check_launch<Topology>(world), std::move(options.watch)), after_round),
+        watched_(label_groups()) {}
 
   // MPI_Comm_split calls over the whole job; MPI_Comm_create_group calls of this rank.
   static constexpr int split_calls() {

@@ -1,7 +1,7 @@
 // hetgrid/topology.hpp: a whole job's layout as a type, topology<World, Modules...>. Every rule
 // of docs/CONTRACT.md section 1 is a static_assert here or in module_grid, generated from the rule
 // table (detail/rules.hpp); none grows with World. A program adds kinds of its own with
-// topology<...>::with_kinds<make_kind(...), ...>.
+// topology<...>::with_kinds<make_kind(...), ...>, and places it on nodes with on_nodes<N, ...>.
 #pragma once
 
 #include <array>
@@ -13,6 +13,7 @@
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
 #include "hetgrid/module_grid.hpp"
+#include "hetgrid/placement.hpp"
 #include "hetgrid/rank_role.hpp"
 #include "hetgrid/topology_description.hpp"
 
@@ -117,6 +118,11 @@ struct topology {
   // It composes: mine::with_kinds<more> holds tp_pp and more.
   template <group_kind... Extra>
   using with_kinds = detail::with_own_kinds<topology, Extra...>;
+
+  // The same layout on nodes of N ranks, each group of the named kinds (default tp, expt_tp; a
+  // program's own kinds too) inside one node: mimo::on_nodes<8> (placement.hpp).
+  template <int N, group_kind... Within>
+  using on_nodes = detail::placed_on_nodes<topology, N, Within...>;
 };
 
 namespace detail {
@@ -142,6 +148,8 @@ struct with_own_kinds : Base {
 
   template <group_kind... More>
   using with_kinds = with_own_kinds<Base, Extra..., More...>;
+  template <int N, group_kind... Within>
+  using on_nodes = placed_on_nodes<with_own_kinds, N, Within...>;
 };
 
 }  // namespace detail

@@ -19,6 +19,7 @@ namespace hetgrid::inspect {
 inline constexpr std::string_view usage_text =
     "usage: hetgrid-inspect --world W --module NAME:key=value,... [--module ...] [--json] "
     "[--rank R] [--svg FILE] [--plan] [--groups MODULE:DIM,...]\n"
+    "       [--ranks-per-node N [--within KIND,...]]\n"
     "       hetgrid-inspect --layout FILE [--json] [--rank R] [--svg FILE] [--plan] "
     "[--groups ...]\n"
     "\n"
@@ -40,6 +41,11 @@ inline constexpr std::string_view usage_text =
     "  --groups M:D,...   print the groups of module M over dims D of one view (JSON), as\n"
     "                     HyperCommGrid.get_rank_enum; base dims tp, gtp_remat, cp, dp, pp;\n"
     "                     expert dims expt_tp, ep, expt_gtp_remat, expt_dp, pp\n"
+    "  --ranks-per-node N check that no group of a within-node kind crosses a node boundary,\n"
+    "                     node k holding ranks [k*N, (k+1)*N) (the placement rule); with\n"
+    "                     --plan, say which classes of groups cross nodes; with --svg, draw\n"
+    "                     the nodes\n"
+    "  --within K,...     the kinds kept inside a node (default tp,expt_tp)\n"
     "  --help             print this text\n"
     "\n"
     "example: hetgrid-inspect --world 8 --module images:ranks=4,tp=2 \\\n"
@@ -70,6 +76,8 @@ struct request {
   std::optional<std::string> svg;     // a file to draw the layout into
   std::optional<std::string> groups;  // --groups MODULE:DIM,...
   bool plan = false;                  // --plan
+  std::optional<int> ranks_per_node;  // --ranks-per-node N, N >= 1
+  std::optional<std::string> within;  // --within KIND,... (resolved against the layout)
   // --layout FILE: world and modules are read from it (layout_file.hpp) after the command line.
   std::optional<std::string> layout_file;
 };
@@ -185,7 +193,8 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
     };
     if (flag == "--help" || flag == "-h") return help_request{};
     if (flag == "--json" || flag == "--rank" || flag == "--world" || flag == "--module" ||
-        flag == "--svg" || flag == "--groups" || flag == "--plan" || flag == "--layout") {
+        flag == "--svg" || flag == "--groups" || flag == "--plan" || flag == "--layout" ||
+        flag == "--ranks-per-node" || flag == "--within") {
       if (flag == "--json" || flag == "--plan") {
         if (inline_value) return detail::usage(std::string(flag) + " takes no value");
         (flag == "--json" ? req.json : req.plan) = true;
@@ -203,6 +212,12 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
         if (req.layout_file) return detail::usage("--layout given twice");
         if (text->empty()) return detail::usage("--layout needs a file name");
         req.layout_file = std::string(*text);
+        continue;
+      }
+      if (flag == "--within") {
+        if (req.within) return detail::usage("--within given twice");
+        if (text->empty()) return detail::usage("--within needs KIND,KIND,...");
+        req.within = std::string(*text);
         continue;
       }
       if (flag == "--groups") {
@@ -224,6 +239,12 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
         if (world_given) return detail::usage("--world given twice");
         world_given = true;
         req.world = *number;
+      } else if (flag == "--ranks-per-node") {
+        if (req.ranks_per_node) return detail::usage("--ranks-per-node given twice");
+        if (*number < 1)
+          return detail::usage("--ranks-per-node needs a number >= 1, not " +
+                               std::to_string(*number));
+        req.ranks_per_node = *number;
       } else {
         if (req.rank) return detail::usage("--rank given twice");
         req.rank = *number;
@@ -237,6 +258,8 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
   if (!req.layout_file && !world_given) return detail::usage("--world is required");
   if (!req.layout_file && req.modules.empty())
     return detail::usage("at least one --module is required");
+  if (req.within && !req.ranks_per_node)
+    return detail::usage("--within needs --ranks-per-node");
   if (req.groups && (req.plan || req.rank || req.json || req.svg))
     return detail::usage("--groups prints JSON on its own: no --plan, --rank, --json or --svg");
   if (req.plan && (req.json || req.svg))

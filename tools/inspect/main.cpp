@@ -18,6 +18,7 @@
 #include "json_output.hpp"
 #include "layout_file.hpp"
 #include "layout_rules.hpp"
+#include "nodes_option.hpp"
 #include "svg_output.hpp"
 #include "table_output.hpp"
 #include "plan_output.hpp"
@@ -54,6 +55,18 @@ int run(const hg::inspect::request& req) {
                                                           hg::inspect::expt_tp_zero::typed))
     return fail(broken->message);
   const hg::runtime_topology layout(req.world, req.modules);
+  // Placement comes after every rule of the layout (docs/CONTRACT.md section 6).
+  std::vector<hg::group_kind> within;
+  std::optional<hg::node_placement> nodes;
+  if (req.ranks_per_node) {
+    auto resolved = hg::inspect::resolve_within(layout, req.within);
+    if (const auto* message = std::get_if<std::string>(&resolved))
+      return fail("usage: " + *message);
+    within = std::get<std::vector<hg::group_kind>>(resolved);
+    nodes = hg::node_placement{*req.ranks_per_node, within};
+    if (const hg::placement_error e = hg::check_placement(layout.grids, *nodes))
+      return fail(hg::describe(e, layout.grids));
+  }
   std::optional<hg::inspect::groups_query> groups;
   if (req.groups) {
     auto resolved = hg::inspect::resolve_groups(layout, *req.groups);
@@ -71,7 +84,7 @@ int run(const hg::inspect::request& req) {
     // the reason the system gave.
     errno = 0;
     std::ofstream picture(*req.svg);
-    if (picture) hg::inspect::write_layout_svg(picture, layout);
+    if (picture) hg::inspect::write_layout_svg(picture, layout, req.ranks_per_node.value_or(0));
     if (picture) picture.flush();
     if (picture) picture.close();
     if (picture.fail())
@@ -81,7 +94,7 @@ int run(const hg::inspect::request& req) {
   if (groups) {
     hg::inspect::write_groups_json(std::cout, layout, *groups);
   } else if (req.plan) {
-    hg::inspect::print_plan(std::cout, layout, req.rank);
+    hg::inspect::print_plan(std::cout, layout, req.rank, nodes);
   } else if (req.json && req.rank) {
     hg::inspect::write_rank_json(std::cout, layout, *req.rank);
   } else if (req.json) {

@@ -16,6 +16,7 @@
 
 #include "clean_text.hpp"
 #include "json_output.hpp"
+#include "nodes_option.hpp"
 #include "table_output.hpp"
 
 namespace hetgrid::inspect {
@@ -87,8 +88,10 @@ void print_ranks(std::ostream& out, const Plan& plan, int first, int last) {
 }
 
 // @pre the layout passed its checks
+// With nodes: which classes cross node boundaries (nodes_option.hpp), after the classes.
 inline void print_plan(std::ostream& out, const runtime_topology& layout,
-                       std::optional<int> only_rank) {
+                       std::optional<int> only_rank,
+                       const std::optional<node_placement>& nodes = std::nullopt) {
   const split_plan<> plan(layout, plan_options{});
   out << "plan: world " << layout.world << ", "
       << detail::counted(layout.module_count(), "module", "modules") << ", "
@@ -115,6 +118,7 @@ inline void print_plan(std::ostream& out, const runtime_topology& layout,
     out << "\n";
     if (id % 4096 == 4095) check_written(out);
   }
+  if (nodes) print_node_classes(out, layout, plan, *nodes);
   out << "\nrounds\n";
   std::vector<std::vector<int>> classes_of_round(static_cast<std::size_t>(plan.round_count));
   for (int id = 0; id < plan.class_count; ++id)

@@ -238,8 +238,24 @@ inline void text(std::ostream& out, double x, double y, std::string_view content
       << escape(content) << "</text>\n";
 }
 
+// With nodes of N ranks (N > 0): each cell's node as a stripe along its foot (alternating
+// tones), and a red bar on the left of each rank that starts a node, the boundary before it.
+inline void draw_node(std::ostream& out, const box& c, int rank, int ranks_per_node) {
+  if (ranks_per_node <= 0) return;
+  const int node = rank / ranks_per_node;
+  out << "<rect class=\"node\" x=\"" << num(c.x + 2) << "\" y=\"" << num(c.y + c.h - 5)
+      << "\" width=\"" << num(c.w - 4) << "\" height=\"3\" fill=\""
+      << (node % 2 == 0 ? "#4c78a8" : "#f58518") << "\"><title>node " << node
+      << "</title></rect>\n";
+  if (rank % ranks_per_node == 0 && rank > 0)
+    out << "<line class=\"node-boundary\" x1=\"" << num(c.x - 2) << "\" y1=\"" << num(c.y - 3)
+        << "\" x2=\"" << num(c.x - 2) << "\" y2=\"" << num(c.y + c.h + 3)
+        << "\" stroke=\"#d62728\" stroke-width=\"3\"><title>node boundary at rank " << rank
+        << "</title></line>\n";
+}
+
 inline void draw_panel(std::ostream& out, const panel& p, const std::optional<bridge>& into,
-                       const std::vector<bridge>& out_of) {
+                       const std::vector<bridge>& out_of, int ranks_per_node) {
   const grid& g = *p.g;
   const auto& colours = palette[p.colour % palette.size()];
   out << "<rect x=\"" << num(p.frame.x) << "\" y=\"" << num(p.frame.y) << "\" width=\""
@@ -296,6 +312,7 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
          "middle");
     if (g.ep > 1)  // the rank's place in its expert (ep) group
       text(out, c.x + 4, c.y + 9, "ep" + std::to_string(g.coords(r).ep), 8, "#7a2e00");
+    draw_node(out, c, r, ranks_per_node);
     if (g.embd_group(r)) {  // holds the tied embedding
       out << "<circle cx=\"" << num(c.right() - 7) << "\" cy=\"" << num(c.y + 7)
           << "\" r=\"4.5\" fill=\"#7b3fa0\"/>\n";
@@ -305,8 +322,9 @@ inline void draw_panel(std::ostream& out, const panel& p, const std::optional<br
 
 }  // namespace detail::svg
 
-// The whole layout as one SVG document.
-inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) {
+// The whole layout as one SVG document; with ranks_per_node > 0, its nodes and their boundaries.
+inline void write_layout_svg(std::ostream& out, const runtime_topology& layout,
+                             int ranks_per_node = 0) {
   using namespace detail::svg;
   const int world = layout.world;
   const std::vector<grid>& grids = layout.grids;
@@ -330,9 +348,17 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
   lm.frame = {lm_x, margin + title_h, lm.width(), lm.height()};
   const double content_h = std::max(left_h - (panels.empty() ? 0 : panel_gap), lm.frame.h);
   const std::string box_words = box_legend(), leader_words = leader_legend();
-  const double legend_w = 2 * 14 + 34 + text_width(leader_words, 12);
+  const std::string node_words =
+      ranks_per_node > 0 ? "node boundary (nodes of " + std::to_string(ranks_per_node) +
+                               " ranks: node k holds [k*" + std::to_string(ranks_per_node) +
+                               ", (k+1)*" + std::to_string(ranks_per_node) +
+                               ")); the stripe under a rank is its node"
+                         : std::string();
+  const double legend_w =
+      2 * 14 + 34 + std::max(text_width(leader_words, 12), text_width(node_words, 12));
   const double width = std::max({lm.frame.right() + margin, 640.0, legend_w + 2 * margin});
-  const double height = margin + title_h + content_h + 20 + legend_h + margin;
+  const double node_legend_h = ranks_per_node > 0 ? 24 : 0;
+  const double height = margin + title_h + content_h + 20 + legend_h + node_legend_h + margin;
 
   // Bridges into the language module, where the leader counts divide.
   std::vector<std::optional<bridge>> bridges(grids.size());
@@ -375,11 +401,11 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
   for (const panel& p : panels) {
     const std::vector<bridge> own = bridges[p.module] ? std::vector<bridge>{*bridges[p.module]}
                                                       : std::vector<bridge>{};
-    draw_panel(out, p, std::nullopt, own);
+    draw_panel(out, p, std::nullopt, own, ranks_per_node);
   }
   // Every bridge into the language module has the same destination leaders.
   draw_panel(out, lm, into_language.empty() ? std::nullopt : std::optional(into_language.front()),
-             {});
+             {}, ranks_per_node);
   for (const panel& p : panels) {
     const auto& b = bridges[p.module];
     if (!b) continue;
@@ -408,7 +434,7 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
   // Legend.
   const double ly = margin + title_h + content_h + 20;
   out << "<rect x=\"" << num(margin) << "\" y=\"" << num(ly) << "\" width=\""
-      << num(width - 2 * margin) << "\" height=\"" << num(legend_h)
+      << num(width - 2 * margin) << "\" height=\"" << num(legend_h + node_legend_h)
       << "\" rx=\"8\" fill=\"#ffffff\" stroke=\"#cccccc\"/>\n";
   const double lx = margin + 14;
   out << "<rect x=\"" << num(lx) << "\" y=\"" << num(ly + 12) << "\" width=\"26\" height=\"18\""
@@ -422,12 +448,19 @@ inline void write_layout_svg(std::ostream& out, const runtime_topology& layout) 
       << " fill=\"#7b3fa0\"/>\n";
   text(out, lx + 34, ly + 91, "holds the tied embedding (embd group: first and last pp stage)",
        12, "#333333");
+  if (ranks_per_node > 0) {
+    out << "<line x1=\"" << num(lx + 13) << "\" y1=\"" << num(ly + 102) << "\" x2=\""
+        << num(lx + 13) << "\" y2=\"" << num(ly + 118) << "\" stroke=\"#d62728\""
+        << " stroke-width=\"3\"/>\n";
+    text(out, lx + 34, ly + 115, node_words, 12, "#333333");
+  }
   out << "</svg>\n";
 }
 
 // The same from specs. @pre !check_layout(world, specs)
-inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_spec> specs) {
-  write_layout_svg(out, runtime_topology(world, specs));
+inline void write_layout_svg(std::ostream& out, int world, std::span<const grid_spec> specs,
+                             int ranks_per_node = 0) {
+  write_layout_svg(out, runtime_topology(world, specs), ranks_per_node);
 }
 
 }  // namespace hetgrid::inspect

@@ -42,6 +42,9 @@
   "partition: module spans must cover [0, world) with no gap; some rank is in no module"
 #define HETGRID_RULE_JOB_WORLD \
   "world: the job must have as many ranks as the world the topology is compiled for"
+#define HETGRID_RULE_NODE_POSITIVE "positive: the number of ranks a node holds must be >= 1"
+#define HETGRID_RULE_PLACEMENT \
+  "placement: a group of a kind kept inside a node must not cross a node boundary"
 #define HETGRID_RULE_BRIDGE_DIVISIBLE                                                   \
   "bridge: the number of source leaders must divide the number of destination leaders " \
   "or be divisible by it"
@@ -93,6 +96,14 @@
 #define HETGRID_KIND_RULES(X)                                     \
   X(kind, some_extra_kind, no_kind_facts, HETGRID_RULE_KIND_NONE) \
   X(kind, extra_kinds_fit, unfit_kind_facts, HETGRID_RULE_KIND_FITS)
+
+// The rules of topology<...>::on_nodes<N, kinds...> (placement.hpp), after every rule above:
+// X(kind, predicate, words) with predicate(node size, within-node kinds, grids). Their facts
+// (the group, its ranks, the boundary) come from placement.hpp's own finder, which walks the
+// groups only where the closed-form check failed; at compile time the words alone.
+#define HETGRID_PLACEMENT_RULES(X)                          \
+  X(positive, node_size_positive, HETGRID_RULE_NODE_POSITIVE) \
+  X(placement, groups_inside_nodes, HETGRID_RULE_PLACEMENT)
 
 // A rule's static_assert: HETGRID_RULE_ASSERT(member, condition, words, message). Where the
 // compiler takes a computed message (C++26, P2741: clang >= 17 with -std=c++2c, g++ >= 14) it

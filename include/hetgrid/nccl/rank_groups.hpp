@@ -23,6 +23,7 @@
 #include "hetgrid/nccl/sharing.hpp"
 #include "hetgrid/nccl/split.hpp"
 #include "hetgrid/nccl/watchdog.hpp"
+#include "hetgrid/mpi/launch_check.hpp"
 #include "hetgrid/process_groups.hpp"
 #include "hetgrid/split_plan.hpp"
 
@@ -241,8 +242,11 @@ class rank_groups
   }
 
  public:
+  // With on_nodes, the launch is checked over the bootstrap's MPI world first (every rank throws
+  // the same placement error: mpi/launch_check.hpp).
   rank_groups(const bootstrap& boot, rank_groups_options options = {})
-      : rank_groups(boot.nccl_world(), with_parent(std::move(options), boot.split_parent())) {}
+      : rank_groups((hetgrid::mpi::check_launch<Topology>(boot.mpi_world()), boot.nccl_world()),
+                    with_parent(std::move(options), boot.split_parent())) {}
   // From a world communicator made elsewhere (options.split_parent: a non-blocking one to split
   // off, else the world itself).
   rank_groups(ncclComm_t nccl_world, rank_groups_options options)
