@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hetgrid/detail/heap_sort.hpp"
+#include "hetgrid/detail/rule_message.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/error.hpp"
 #include "hetgrid/grid.hpp"
@@ -236,10 +237,13 @@ struct placed_on_nodes : Base {
   static constexpr auto within_node_kinds = within_node_kinds_of<Within...>();
   static constexpr bool layout_holds = !check_layout(Base::world, Base::specs);
 
-#define HETGRID_ASSERT_PLACEMENT_RULE(kind, holds, words)                                     \
-  static_assert(!layout_holds || (N < 1 && error_kind::kind != error_kind::positive) ||      \
-                    ::hetgrid::detail::holds(N, within_node_kinds, Base::grids),              \
-                words);
+  // The node size as the value where the compiler prints one (detail/rules.hpp); the crossing
+  // group itself is named at run time (describe()).
+#define HETGRID_ASSERT_PLACEMENT_RULE(kind, holds, words)                                      \
+  HETGRID_RULE_ASSERT(holds##_ok,                                                             \
+                      !layout_holds || (N < 1 && error_kind::kind != error_kind::positive) ||  \
+                          ::hetgrid::detail::holds(N, within_node_kinds, Base::grids),        \
+                      words, rule_message{}.put(words).put("; ").field("ranks_per_node", N))
   HETGRID_PLACEMENT_RULES(HETGRID_ASSERT_PLACEMENT_RULE)
 #undef HETGRID_ASSERT_PLACEMENT_RULE
 

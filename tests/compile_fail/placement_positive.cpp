@@ -1,5 +1,6 @@
 // Placement on nodes of 0 ranks: the node size must be >= 1.
 // expect-error: positive: the number of ranks a node holds must be >= 1
+// expect-values: ; ranks_per_node=0
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;
