@@ -18,8 +18,8 @@ std::size_t bridge_elements(int rank) {
                                         [&](const hg::detail::bridge_message& m) {
                                           moved += m.count;
                                         });
-  if (const auto g = hg::detail::share_group_of(lift::value, rank, true))
-    moved += static_cast<std::size_t>(
-        hg::detail::share_slot<hg::plan_of<mimo>>(lift::destination_index, *g, rank));
+  if (const auto at = hg::detail::share_place_of<hg::plan_of<mimo>>(
+          lift::value, lift::source_index, lift::destination_index, rank, true))
+    moved += static_cast<std::size_t>(at->slot);
   return moved;
 }

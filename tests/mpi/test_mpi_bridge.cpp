@@ -13,6 +13,7 @@
 #include <hetgrid/hetgrid.hpp>
 #include <hetgrid/mpi.hpp>
 #include <hetgrid/mpi/bridge.hpp>
+#include <type_traits>
 #include <vector>
 
 #include "layouts.hpp"
@@ -69,6 +70,23 @@ struct pass_check {
   }
 };
 
+// Two encoders (T's modules 0 and 1) into one language model (module 2): the groups, both
+// bridges and a check of each.
+template <class T>
+struct two_into_one {
+  using language = hg::module_grid<T::specs[2]>;
+  const hg::mpi::rank_groups<T> groups{world()};
+  const hg::mpi::bridge<T, hg::module_grid<T::specs[0]>, language> first{groups, row};
+  const hg::mpi::bridge<T, hg::module_grid<T::specs[1]>, language> second{groups, row};
+  pass_check<std::remove_const_t<decltype(first)>> a;
+  pass_check<std::remove_const_t<decltype(second)>> b;
+  two_into_one(int mark_a, int mark_b) : a(mark_a), b(mark_b) {}
+  void check() const {
+    a.check();
+    b.check();
+  }
+};
+
 template <class Topology, class S, class D>
 void round_trip(int mark) {
   const hg::mpi::rank_groups<Topology> groups(world());
@@ -84,6 +102,12 @@ void round_trip(int mark) {
 TEST_CASE("seed: fan-in from two encoder replicas, shared over the language tp group") {
   using t = hg::layouts::seed;
   round_trip<t::topology, t::images, t::language>(1);
+}
+
+TEST_CASE("a topology that adds bridge::share_kind itself still works (its slot is used)") {
+  using t = hg::layouts::seed;
+  using mine = t::topology::with_kinds<hg::bridge::share_kind>;
+  round_trip<mine, t::images, t::language>(15);
 }
 
 TEST_CASE("colocated: fan-in 4 -> 2 with a leader's copy to itself") {
@@ -104,22 +128,13 @@ TEST_CASE("fan-out: one source leader splits its batch over two destination repl
 }
 
 TEST_CASE("two encoders feed one language leader, each on its own tags") {
-  using t = layouts::twin_encoders;
-  using images = hg::module_grid<t::specs[0]>;
-  using audio = hg::module_grid<t::specs[1]>;
-  using language = hg::module_grid<t::specs[2]>;
-  const hg::mpi::rank_groups<t> groups(world());
-  const hg::mpi::bridge<t, images, language> from_images(groups, row);
-  const hg::mpi::bridge<t, audio, language> from_audio(groups, row);
-  static_assert(from_images.tag(0) != from_audio.tag(0));
-  pass_check<decltype(from_images)> a(7);
-  pass_check<decltype(from_audio)> b(9);
-  a.forward(from_images);
-  b.forward(from_audio);
-  b.backward(from_audio);
-  a.backward(from_images);
-  a.check();
-  b.check();
+  two_into_one<layouts::twin_encoders> j(7, 9);
+  static_assert(decltype(j.first)::tag(0) != decltype(j.second)::tag(0));
+  j.a.forward(j.first);
+  j.b.forward(j.second);
+  j.b.backward(j.second);
+  j.a.backward(j.first);
+  j.check();
 }
 
 // Three colocated modules: vision and audio leaders 2 and 6 both send to language leaders 0
@@ -131,27 +146,18 @@ using three_colocated = hg::topology<
     hg::module_grid<hg::grid_spec{.name = "language", .ranks = 8, .tp = 2, .pp = 2,
                                   .language = true}>>;
 TEST_CASE("colocated encoders sending to one leader in opposite orders never mix") {
-  using t = three_colocated;
-  using vision = hg::module_grid<t::specs[0]>;
-  using audio = hg::module_grid<t::specs[1]>;
-  using language = hg::module_grid<t::specs[2]>;
-  const hg::mpi::rank_groups<t> groups(world());
-  const hg::mpi::bridge<t, vision, language> from_vision(groups, row);
-  const hg::mpi::bridge<t, audio, language> from_audio(groups, row);
-  pass_check<decltype(from_vision)> v(11);
-  pass_check<decltype(from_audio)> a(13);
+  two_into_one<three_colocated> j(11, 13);  // a: vision, b: audio
   // The destination's first stage (ranks 0-3) keeps one order, its share collectives too.
-  if (language::value.is_first_stage(world().rank())) {
-    v.forward(from_vision);
-    a.forward(from_audio);
+  if (decltype(j)::language::value.is_first_stage(world().rank())) {
+    j.a.forward(j.first);
+    j.b.forward(j.second);
   } else {
-    a.forward(from_audio);
-    v.forward(from_vision);
+    j.b.forward(j.second);
+    j.a.forward(j.first);
   }
-  v.backward(from_vision);
-  a.backward(from_audio);
-  v.check();
-  a.check();
+  j.a.backward(j.first);
+  j.b.backward(j.second);
+  j.check();
 }
 
 TEST_CASE("a batch that does not split into the plan's parts names the sizes") {

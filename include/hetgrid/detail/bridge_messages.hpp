@@ -83,13 +83,21 @@ int share_slot(int module, const rank_group& share, int rank) {
   return -1;
 }
 
-// The share group this rank takes part in for one pass: the destination's (forward) or the
-// source's (backward); none where the group is the rank alone.
-inline std::optional<rank_group> share_group_of(const bridge& b, int rank, bool forward) {
-  std::optional<rank_group> g =
+// Where this rank's share step of one pass runs: the destination's group (forward) or the
+// source's (backward), its module, and the slot of `Plan` with those members (-1: none); none
+// where the group is the rank alone.
+struct share_place {
+  rank_group members{};
+  int module = -1, slot = -1;
+};
+template <const auto& Plan>
+std::optional<share_place> share_place_of(const bridge& b, int source_module,
+                                          int destination_module, int rank, bool forward) {
+  const std::optional<rank_group> g =
       forward ? b.destination_share_group(rank) : b.source_share_group(rank);
-  if (g && g->size() == 1) g.reset();
-  return g;
+  if (!g || g->size() == 1) return std::nullopt;
+  const int module = forward ? destination_module : source_module;
+  return share_place{*g, module, share_slot<Plan>(module, *g, rank)};
 }
 
 }  // namespace hetgrid::detail

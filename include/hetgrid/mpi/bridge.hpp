@@ -74,11 +74,10 @@ class bridge {
 
   template <class Groups>
   std::optional<share_step> share_of(const Groups& groups, bool forward) const {
-    const std::optional<rank_group> g = ::hetgrid::detail::share_group_of(plan, rank_, forward);
-    if (!g) return std::nullopt;
-    const int module = forward ? of::destination_index : of::source_index;
-    const int slot = ::hetgrid::detail::share_slot<Groups::plan>(module, *g, rank_);
-    return share_step{*g, slot >= 0 ? groups.watched(module, slot) : nullptr};
+    const auto at = ::hetgrid::detail::share_place_of<Groups::plan>(
+        plan, of::source_index, of::destination_index, rank_, forward);
+    if (!at) return std::nullopt;
+    return share_step{at->members, at->slot >= 0 ? groups.watched(at->module, at->slot) : nullptr};
   }
 
   static MPI_Datatype type() { return boost::mpi::get_mpi_datatype<Element>(Element{}); }
@@ -87,9 +86,10 @@ class bridge {
   void move(std::span<const Element> from, std::span<Element> to, bool forward) const {
     std::vector<MPI_Request> pending;
     const int t = tag(forward ? 0 : 1);
+    using message = ::hetgrid::detail::bridge_message;
     ::hetgrid::detail::for_each_bridge_message(
-        plan, rank_, row_, forward, from.size(), to.size(), [&](::hetgrid::detail::bridge_message m) {
-          using w = ::hetgrid::detail::bridge_message::what;
+        plan, rank_, row_, forward, from.size(), to.size(), [&](const message& m) {
+          using w = message::what;
           if (m.kind == w::copy) {
             std::copy_n(from.data() + m.offset, m.count, to.data() + m.to_offset);
           } else if (m.kind == w::send) {

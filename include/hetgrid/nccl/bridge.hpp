@@ -94,12 +94,12 @@ class bridge {
 
   template <class Groups>
   std::optional<share_step> share_of(const Groups& groups, bool forward) const {
-    const std::optional<rank_group> g = ::hetgrid::detail::share_group_of(plan, rank_, forward);
-    if (!g) return std::nullopt;
-    const int module = forward ? of::destination_index : of::source_index;
-    const int slot = ::hetgrid::detail::share_slot<Groups::plan>(module, *g, rank_);
-    const auto* collection = groups.modules().module(module);
-    return share_step{*g, slot >= 0 && collection ? collection->slot(slot) : nullptr};
+    const auto at = ::hetgrid::detail::share_place_of<Groups::plan>(
+        plan, of::source_index, of::destination_index, rank_, forward);
+    if (!at) return std::nullopt;
+    const auto* collection = groups.modules().module(at->module);
+    return share_step{at->members,
+                      at->slot >= 0 && collection ? collection->slot(at->slot) : nullptr};
   }
 
   void issue(ncclResult_t result, ncclComm_t comm, const char* what) const {
