@@ -307,7 +307,8 @@ class device_backend {
                timeout_s_);
   }
   // hetgrid's bridge from module S to module D over these groups, rows of `row` floats, in
-  // order with the compute stream.
+  // order with the compute stream. Its calls are not on the step clock: their time counts as
+  // compute in the split.
   template <class S, class D>
   class bridge {
    public:
