@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <hetgrid/hetgrid.hpp>
 #include <hetgrid/nccl.hpp>
+#include <hetgrid/nccl/bridge.hpp>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -304,6 +306,25 @@ class device_backend {
     return ops(job.get(), job.stream(), job.rank(), job.size(), compute_.get(), &clock_,
                timeout_s_);
   }
+  // hetgrid's bridge from module S to module D over these groups, rows of `row` floats, in
+  // order with the compute stream. Its calls are not on the step clock: their time counts as
+  // compute in the split.
+  template <class S, class D>
+  class bridge {
+   public:
+    bridge(const device_backend& b, std::size_t row)
+        : bridge_(b.groups_, row, b.timeout_s_), compute_(b.compute()) {}
+    void forward(std::span<const float> source, std::span<float> destination) const {
+      bridge_.forward(source, destination, compute_);
+    }
+    void backward(std::span<const float> destination_grad, std::span<float> source_grad) const {
+      bridge_.backward(destination_grad, source_grad, compute_);
+    }
+
+   private:
+    hetgrid::nccl::bridge<Topology, S, D> bridge_;
+    cudaStream_t compute_;
+  };
   cudaStream_t compute() const { return compute_.get(); }
   device_math math() const { return device_math(compute_.get()); }
   step_clock& clock() { return clock_; }

@@ -6,6 +6,7 @@
 
 #include <boost/mpi/communicator.hpp>
 #include <hetgrid/mpi.hpp>
+#include <hetgrid/mpi/bridge.hpp>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,12 @@ class mpi_backend {
     return ops(*groups_.watched(module, slot));
   }
   ops world() const { return ops(groups_.watched_world()); }
+  // hetgrid's bridge from module S to module D over these groups, rows of `row` floats.
+  template <class S, class D>
+  struct bridge : hetgrid::mpi::bridge<Topology, S, D> {
+    bridge(const mpi_backend& b, std::size_t row)
+        : hetgrid::mpi::bridge<Topology, S, D>(b.groups_, row) {}
+  };
   const hetgrid::mpi::watched_comm& watched_world() const { return groups_.watched_world(); }
   host_math math() const { return {}; }
   std::string description() const { return "mpi"; }

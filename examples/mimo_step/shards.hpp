@@ -1,10 +1,9 @@
 // examples/mimo_step/shards.hpp: what one rank holds of the model, worked out once for both
 // backends of trainer.hpp (host and GPU): its share of each module's parameters with their
-// initial values, and the bridge's messages. `Params` is trainer.hpp's param_store: add(n)
+// initial values. `Params` is trainer.hpp's param_store: add(n)
 // reserves n values, initial(at) is the value at an offset.
 #pragma once
 
-#include <hetgrid/bridge.hpp>
 #include <hetgrid/grid.hpp>
 
 #include "model.hpp"
@@ -97,30 +96,6 @@ int init_embedding(const language_shard& s, Params& params) {
   for (int k = 0; k < s.lv * hidden; ++k)
     params.initial(at + k) = initial_value(embedding, s.vocab0 * hidden + k);
   return at;
-}
-
-// The bridge's messages on `world` (a channel of comm_ops.hpp), then wait. Forward: slices of
-// the encoder's output (eb samples a source leader) go to the language model's input (lb a
-// destination leader). Backward: the same messages reversed, gradients going home.
-template <class Channel>
-void bridge_exchange(Channel& world, const hetgrid::bridge& bridge, int rank, float* encoder_side,
-                     int eb, float* language_side, int lb, bool forward) {
-  const auto rows = [](hetgrid::batch_slice slice, int n) {
-    return (slice.end(n) - slice.begin(n)) * hidden;
-  };
-  for (const hetgrid::bridge_transfer t : bridge.sends(rank)) {
-    float* at = encoder_side + t.source_slice.begin(eb) * hidden;
-    const int peer = world.group_rank(t.destination_rank);
-    if (forward) world.ops.send(at, rows(t.source_slice, eb), peer);
-    else world.ops.recv(at, rows(t.source_slice, eb), peer);
-  }
-  for (const hetgrid::bridge_transfer t : bridge.receives(rank)) {
-    float* at = language_side + t.destination_slice.begin(lb) * hidden;
-    const int peer = world.group_rank(t.source_rank);
-    if (forward) world.ops.recv(at, rows(t.destination_slice, lb), peer);
-    else world.ops.send(at, rows(t.destination_slice, lb), peer);
-  }
-  world.ops.wait();
 }
 
 }  // namespace mimo_step

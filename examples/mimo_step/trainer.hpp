@@ -2,14 +2,16 @@
 // for every backend. The encoder runs on the images module (tp splits its inner width, dp its
 // batch); the language model on the language module (tp splits inner width and vocabulary, pp
 // its blocks, dp its batch), with the embedding tied between its first and last stage. Every
-// message goes through a backend's communicators for hetgrid's groups; the bridge plan says who
-// talks across modules. The arithmetic is the backend's: host loops for MPI (host_math.hpp),
+// message goes through a backend's communicators for hetgrid's groups; hetgrid's bridge
+// (hetgrid::mpi::bridge or hetgrid::nccl::bridge, through the backend) carries the encoder's
+// output across modules and its gradient back. The arithmetic is the backend's: host loops for MPI (host_math.hpp),
 // CUDA kernels on a stream for NCCL (device_backend.hpp), the same operations in the same order.
 #pragma once
 
 #include <algorithm>
 #include <concepts>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -68,11 +70,10 @@ class param_store {
   Array value_, grad_;
 };
 
-// A layout's topology with the bridge's share group (bridge::share_kind, {tp, gtp_remat, cp}),
-// which no built-in kind is: the groups both backends build for the main job.
+// The groups both backends build for the main job: the layout's own. The bridge finds its
+// share group there (the tp group, as gtp_remat = cp = 1); no kind needs adding.
 template <class Layout>
-using job_topology =
-    typename Layout::topology::template with_kinds<hetgrid::bridge::share_kind>;
+using job_topology = typename Layout::topology;
 
 template <class Layout, backend Backend>
 class trainer {
@@ -87,7 +88,6 @@ class trainer {
   using array = typename math::template array<T>;
   using kind = hetgrid::group_kind;
 
-  static constexpr const hetgrid::bridge& bridge = lift::value;
   static constexpr const hetgrid::grid& enc = images::value;
   static constexpr const hetgrid::grid& lm = language::value;
 
@@ -108,7 +108,7 @@ class trainer {
   static constexpr int reporter = lm.offset + (lm.pp - 1) * lm.tp * lm.cp * lm.dp;
 
   trainer(Backend& backend, int rank)
-      : rank_(rank), math_(backend.math()), world_{backend.world(), whole_world()} {
+      : rank_(rank), math_(backend.math()), bridge_(backend, hidden) {
     upload_data();
     if (enc.contains(rank)) init_encoder(backend);
     if (lm.contains(rank)) init_language(backend);
@@ -130,16 +130,8 @@ class trainer {
   }
 
  private:
-  static hetgrid::rank_group whole_world() {
-    return hetgrid::rank_group(0, 1, {topology::world, 1, 1, 1, 1}, {1, 1, 1, 1, 1});
-  }
   channel<ops> open(Backend& backend, int module, const hetgrid::grid& g, kind k) {
     return {backend.group(module, topology::description.slot_of(k)), g.group_of(k, rank_)};
-  }
-  // The replica's share group at the bridge, as the library plans it. @pre the rank has one
-  channel<ops> open_share(Backend& backend, int module, std::optional<hetgrid::rank_group> g) {
-    return {backend.group(module, topology::description.slot_of(hetgrid::bridge::share_kind)),
-            g.value()};
   }
   int data_row(int first_sample) const {  // the step's batch, from this rank's first sample
     return (step_ % dataset_batches) * batch + first_sample;
@@ -167,8 +159,6 @@ class trainer {
     in_enc_ = true;
     enc_tp_.emplace(open(backend, lift::source_index, enc, kind::tp));
     enc_dp_.emplace(open(backend, lift::source_index, enc, kind::dp));
-    enc_share_.emplace(
-        open_share(backend, lift::source_index, bridge.source_share_group(rank_)));
     const encoder_shard shard = init_encoder_shard(enc, rank_, enc_params_);
     ef_ = shard.ef, eb_ = shard.eb, e_first_sample_ = shard.first_sample;
     ew1_ = shard.w1, eb1_ = shard.b1, ew2_ = shard.w2, eb2_ = shard.b2;
@@ -191,7 +181,6 @@ class trainer {
   }
 
   void encoder_backward() {
-    enc_share_->ops.broadcast(enc_grad_.get(), eb_ * hidden, 0);  // the leader is group rank 0
     // Through W2e (row-parallel): its gradients and the activation's.
     math_.linear_backward(enc_params_.value(ew2_), enc_act_.get(), ef_, enc_grad_.get(), hidden,
                           enc_params_.grad(ew2_), enc_params_.grad(eb2_), enc_da_.get(), false, eb_,
@@ -202,17 +191,17 @@ class trainer {
                           features);
   }
 
-  // --- The bridge (on the world): source leaders to destination leaders, then shared over
-  // the replica's share group (tp, gtp_remat, cp). Backward, the same messages reversed: the
-  // gradient of the encoder's output goes home.
-  void bridge_forward() {
-    bridge_exchange(world_, bridge, rank_, enc_out_.get(), eb_, lm_in_.get(), lb_, true);
-    if (in_lm_ && stage_ == 0) lm_share_->ops.broadcast(lm_in_.get(), lb_ * hidden, 0);
+  // --- The bridge: hetgrid's. Forward, the encoder's output reaches the language model's
+  // first stage (every tp rank of each replica); backward, the gradient of that input goes
+  // home to every tp rank of the encoder's replicas.
+  std::span<float> encoder_side(const array<float>& a) const {
+    return {a.get(), in_enc_ ? static_cast<std::size_t>(eb_ * hidden) : 0};
   }
-
-  void bridge_backward() {
-    bridge_exchange(world_, bridge, rank_, enc_grad_.get(), eb_, du_.get(), lb_, false);
+  std::span<float> language_side(const array<float>& a) const {
+    return {a.get(), in_lm_ && stage_ == 0 ? static_cast<std::size_t>(lb_ * hidden) : 0};
   }
+  void bridge_forward() { bridge_.forward(encoder_side(enc_out_), language_side(lm_in_)); }
+  void bridge_backward() { bridge_.backward(language_side(du_), encoder_side(enc_grad_)); }
 
   // --- Language model: blocks split over pp; W1 column-, W2 row-parallel; E vocab-parallel. ---
   void init_language(Backend& backend) {
@@ -222,9 +211,6 @@ class trainer {
     lm_tp_.emplace(open(backend, lift::destination_index, lm, kind::tp));
     lm_dp_.emplace(open(backend, lift::destination_index, lm, kind::dp));
     lm_pp_.emplace(open(backend, lift::destination_index, lm, kind::pp));
-    if (stage_ == 0)
-      lm_share_.emplace(
-          open_share(backend, lift::destination_index, bridge.destination_share_group(rank_)));
     const language_shard shard = language_shard_of(lm, rank_);
     lf_ = shard.lf, lv_ = shard.lv, lb_ = shard.lb;
     l_first_sample_ = shard.first_sample, vocab0_ = shard.vocab0;
@@ -342,12 +328,12 @@ class trainer {
   int rank_;
   int step_ = 0;
   math math_;
-  channel<ops> world_;
+  typename Backend::template bridge<images, language> bridge_;
   array<float> x_, loss_;
   array<int> token_in_, token_out_;
 
   bool in_enc_ = false;
-  std::optional<channel<ops>> enc_tp_, enc_dp_, enc_share_;
+  std::optional<channel<ops>> enc_tp_, enc_dp_;
   int ef_ = 0, eb_ = 0, e_first_sample_ = 0;
   param_store<array<float>> enc_params_;
   int ew1_ = 0, eb1_ = 0, ew2_ = 0, eb2_ = 0;
@@ -355,7 +341,7 @@ class trainer {
 
   bool in_lm_ = false;
   int stage_ = 0;
-  std::optional<channel<ops>> lm_tp_, lm_dp_, lm_pp_, lm_share_, embd_;
+  std::optional<channel<ops>> lm_tp_, lm_dp_, lm_pp_, embd_;
   int lf_ = 0, lv_ = 0, lb_ = 0, l_first_sample_ = 0, vocab0_ = 0;
   param_store<array<float>> lm_params_;
   std::vector<block_params> blocks_;

@@ -4,6 +4,8 @@
 // count divides the other: fan-in (S > D) concatenates, fan-out (S <= D) splits the batch.
 // Everything is O(1) per question: no table of the world, and the compile-time check looks
 // only at the two modules' dp.
+// This header plans; hetgrid::mpi::bridge (mpi/bridge.hpp) and hetgrid::nccl::bridge
+// (nccl/bridge.hpp) carry the data along the plan.
 //
 // Seed layout (images tp=2 on 0-3, language tp=2 pp=2 on 4-7): source leaders [0, 2],
 // destination leaders [4]; fan-in, rank 4 receives samples [0, 1/2) from 0 and [1/2, 1) from 2.
