@@ -111,7 +111,7 @@ constexpr void leader_counts_facts(rule_message& m, const bridge_ends& e) {
   m.put("destination ").quoted(e.destination).put(": ").field("dp", e.destination_dp);
   m.put(" leaders");
 }
-constexpr rule_message bridge_message(const char* words,
+constexpr rule_message bridge_rule_message(const char* words,
                                       void (*facts)(rule_message&, const bridge_ends&),
                                       const bridge_ends& e) {
   rule_message m;
@@ -247,7 +247,7 @@ constexpr bridge_error check_bridge(const grid& source, const grid& destination)
                                  destination.dp};
 #define HETGRID_CHECK_BRIDGE_RULE(kind, holds, facts, words) \
   if (!detail::holds(ends))                                  \
-    return {error_kind::kind, words, detail::bridge_message(words, &detail::facts, ends)};
+    return {error_kind::kind, words, detail::bridge_rule_message(words, &detail::facts, ends)};
   HETGRID_BRIDGE_RULES(HETGRID_CHECK_BRIDGE_RULE)
 #undef HETGRID_CHECK_BRIDGE_RULE
   return {};
@@ -277,7 +277,7 @@ struct bridge_of {
       detail::module_index<Topology, Destination>(), Source::dp, Destination::dp};
 #define HETGRID_ASSERT_BRIDGE_RULE(kind, holds, facts, words)                         \
   HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(ends), words,    \
-                      ::hetgrid::detail::bridge_message(words, &::hetgrid::detail::facts, ends))
+                      ::hetgrid::detail::bridge_rule_message(words, &::hetgrid::detail::facts, ends))
   HETGRID_BRIDGE_OF_RULES(HETGRID_ASSERT_BRIDGE_RULE)
   HETGRID_BRIDGE_RULES(HETGRID_ASSERT_BRIDGE_RULE)
 #undef HETGRID_ASSERT_BRIDGE_RULE
