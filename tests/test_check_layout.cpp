@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <hetgrid/executor.hpp>
+#include <hetgrid/hetgrid.hpp>
 
 #include "support/golden_cases.hpp"
 

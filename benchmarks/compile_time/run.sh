@@ -6,7 +6,10 @@
 #   wide_128      (d) the same source at 8 ranks a module
 #   include_only  (e) #include <hetgrid/hetgrid.hpp> alone (what of (a) the headers cost)
 #   seed_bridge   (f) (a) plus the bridge's core (its plan and every rank's messages)
-# One JSON line per TU, then a summary: added = (a) - (b), world_ratio = (c) / (d),
+#   seed_core     (g) (a) with <hetgrid/core.hpp>: the core without its run-time messages
+#   include_core  (h) #include <hetgrid/core.hpp> alone
+# One JSON line per TU, then a summary: added = (a) - (b) (goal: no worse than 0.495 s),
+# core_added = (g) - (b) (goal: at most 0.25 s), world_ratio = (c) / (d),
 # bridge_added = (f) - (a) (goal: under 0.6 s).
 # Env: CXX (g++), REPEAT (5), HETGRID_INCLUDE (../../include), EXTRA_FLAGS (e.g. Boost's -I).
 # `run.sh --instructions` also counts the compiler's instructions (valgrind callgrind; slow:
@@ -26,14 +29,16 @@ compiler="$family $version"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-names=(seed seed_baseline wide_131072 wide_128 include_only seed_bridge)
+names=(seed seed_baseline wide_131072 wide_128 include_only seed_bridge seed_core include_core)
 declare -A args=(
   [seed]="$here/seed.cpp"
   [seed_baseline]="$here/seed_baseline.cpp"
   [wide_131072]="-DRANKS_PER_MODULE=8192 $here/wide.cpp"
   [wide_128]="-DRANKS_PER_MODULE=8 $here/wide.cpp"
   [include_only]="$here/include_only.cpp"
-  [seed_bridge]="$here/seed_bridge.cpp")
+  [seed_bridge]="$here/seed_bridge.cpp"
+  [seed_core]="-DSEED_CORE_ONLY $here/seed.cpp"
+  [include_core]="$here/include_core.cpp")
 declare -A best=()
 
 # One compile, timed; a failure or a warning stops the script.
@@ -62,10 +67,15 @@ for name in "${names[@]}"; do
     "$name" "${best[$name]}" "$repeat" "$compiler"
 done
 a=${best[seed]} b=${best[seed_baseline]} c=${best[wide_131072]} d=${best[wide_128]} e=${best[include_only]} f=${best[seed_bridge]}
+g=${best[seed_core]} h=${best[include_core]}
 
-awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v compiler="$compiler" 'BEGIN {
-  added = a - b; ratio = c / d; bridge = f - a
+awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v g="$g" -v h="$h" \
+    -v compiler="$compiler" 'BEGIN {
+  added = a - b; ratio = c / d; bridge = f - a; core = g - b
   printf "{\"bench\":\"compile_time\",\"summary\":true,\"added_seconds\":%.3f,\"include_only_seconds\":%.3f,", added, e
+  printf "\"goal_added_at_most_seconds\":0.495,\"added_goal_met\":%s,", (added <= 0.495 ? "true" : "false")
+  printf "\"core_added_seconds\":%.3f,\"include_core_seconds\":%.3f,", core, h
+  printf "\"goal_core_added_at_most_seconds\":0.25,\"core_goal_met\":%s,", (core <= 0.25 ? "true" : "false")
   printf "\"world_ratio\":%.3f,\"goal_added_under_seconds\":1.5,\"goal_met\":%s,", ratio,
          (added < 1.5 ? "true" : "false")
   printf "\"bridge_added_seconds\":%.3f,\"goal_bridge_added_under_seconds\":0.6,", bridge

@@ -1,5 +1,11 @@
 // (a) The seed layout, declared with hetgrid, touching every group kind, embd/pos_embd and role.
+// run.sh also compiles it with -DSEED_CORE_ONLY: the same checks with <hetgrid/core.hpp>, the
+// core without its run-time messages (<string>, <stdexcept>).
+#ifdef SEED_CORE_ONLY
+#include <hetgrid/core.hpp>
+#else
 #include <hetgrid/hetgrid.hpp>
+#endif
 
 namespace hg = hetgrid;
 using k = hg::group_kind;

@@ -17,7 +17,7 @@
 
 #include "hetgrid/detail/index_iterator.hpp"
 #include "hetgrid/detail/rules.hpp"
-#include "hetgrid/error.hpp"
+#include "hetgrid/error_kind.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/rank_group.hpp"

@@ -1,34 +1,13 @@
-// hetgrid/error.hpp: the kinds of broken layout rules (docs/CONTRACT.md section 1) and the
-// run-time error.
+// hetgrid/error.hpp: the run-time errors, a std::runtime_error with the code that says what
+// broke (error_kind.hpp holds the kinds).
 #pragma once
 
 #include <stdexcept>
 #include <string>
-#include <string_view>
+
+#include "hetgrid/error_kind.hpp"
 
 namespace hetgrid {
-
-// One word per broken rule; it starts every message and is what the golden files hold.
-enum class error_kind {
-  none, positive, divisible, language, names, world, disjoint, partition, placement,
-  bridge  // docs/CONTRACT.md section 4: never a layout's error, only a bridge's
-};
-
-constexpr std::string_view to_string(error_kind kind) {
-  switch (kind) {
-    case error_kind::none: return "none";
-    case error_kind::positive: return "positive";
-    case error_kind::divisible: return "divisible";
-    case error_kind::language: return "language";
-    case error_kind::names: return "names";
-    case error_kind::world: return "world";
-    case error_kind::disjoint: return "disjoint";
-    case error_kind::partition: return "partition";
-    case error_kind::placement: return "placement";
-    case error_kind::bridge: return "bridge";
-  }
-  return "unknown";
-}
 
 namespace detail {
 // A run-time error with the code that says what broke: a rule's kind, NCCL's result.

@@ -6,11 +6,11 @@
 
 #include <array>
 #include <optional>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 
 #include "hetgrid/detail/index_iterator.hpp"
+#include "hetgrid/detail/rule_message.hpp"
+#include "hetgrid/detail/throw.hpp"
 #include "hetgrid/grid_spec.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/rank_group.hpp"
@@ -55,9 +55,13 @@ namespace detail {
 // build stops naming this function; at run time it throws, naming the module and its span.
 [[noreturn]] inline void rank_outside_module(std::string_view module, int rank, int offset,
                                              int ranks) {
-  throw std::out_of_range("hetgrid: rank " + std::to_string(rank) + " is not in module '" +
-                          std::string(module) + "' [" + std::to_string(offset) + ", " +
-                          std::to_string(static_cast<long long>(offset) + ranks) + ")");
+  throw_out_of_range(rule_message{}
+                         .put("hetgrid: rank ")
+                         .put(rank)
+                         .put(" is not in module ")
+                         .quoted(module)
+                         .put(" ")
+                         .span(offset, static_cast<long long>(offset) + ranks));
 }
 }  // namespace detail
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "hetgrid/detail/rules.hpp"
-#include "hetgrid/error.hpp"
+#include "hetgrid/error_kind.hpp"
 
 namespace hetgrid {
 

@@ -1,11 +1,10 @@
 // hetgrid/layout_check.hpp: the rules that concern a whole topology (docs/CONTRACT.md section 1),
-// as constexpr predicates over its specs, and check_layout() / describe(), which run the rule
-// table of detail/rules.hpp at run time, for specs read from a command line, in the contract's
-// order.
+// as constexpr predicates over its specs, and check_layout(), which runs the rule table of
+// detail/rules.hpp at run time, for specs read from a command line, in the contract's order.
+// Its messages as std::string (describe) are in describe.hpp.
 #pragma once
 
 #include <span>
-#include <string>
 
 #include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/detail/rule_facts.hpp"
@@ -166,18 +165,8 @@ constexpr layout_kind layout_of(std::span<const grid_spec> specs) {
   return detail::all_spans_equal(specs) ? layout_kind::colocated : layout_kind::non_colocated;
 }
 
-// The message of a broken rule: its words (as the compiler shows them), "; " and its facts
-// (detail/rule_facts.hpp), e.g. `world: ...; 'language' [4, 10) does not fit a world of 8`.
-// Names are printed as given: callers that print to a terminal or a file escape the message.
-inline std::string describe(const layout_error& e, int world, std::span<const grid_spec> specs) {
-  if (!e) return "none";
-  return std::string(detail::layout_message(e.words, e.facts, world, specs, e.module).view());
-}
-
-// Throws topology_error with the first broken rule's message.
-inline void validate_layout(int world, std::span<const grid_spec> specs) {
-  if (const layout_error e = check_layout(world, specs))
-    throw topology_error(e.kind, describe(e, world, specs));
-}
+// Throws topology_error with the first broken rule's message. Declared here for the run-time
+// topology's constructor; defined, with describe(), in describe.hpp, which needs <string>.
+inline void validate_layout(int world, std::span<const grid_spec> specs);
 
 }  // namespace hetgrid

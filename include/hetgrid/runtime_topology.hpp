@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "hetgrid/describe.hpp"  // validate_layout, which the constructor calls
 #include "hetgrid/split_plan.hpp"
 #include "hetgrid/topology_description.hpp"
 

@@ -13,7 +13,7 @@
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
 #include "hetgrid/module_grid.hpp"
-#include "hetgrid/placement.hpp"
+#include "hetgrid/placement_check.hpp"
 #include "hetgrid/rank_role.hpp"
 #include "hetgrid/topology_description.hpp"
 
@@ -120,7 +120,7 @@ struct topology {
   using with_kinds = detail::with_own_kinds<topology, Extra...>;
 
   // The same layout on nodes of N ranks, each group of the named kinds (default tp, expt_tp; a
-  // program's own kinds too) inside one node: mimo::on_nodes<8> (placement.hpp).
+  // program's own kinds too) inside one node: mimo::on_nodes<8> (placement_check.hpp).
   template <int N, group_kind... Within>
   using on_nodes = detail::placed_on_nodes<topology, N, Within...>;
 };

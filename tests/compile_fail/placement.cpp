@@ -1,7 +1,7 @@
 // Placement on nodes: an encoder of 6 ranks before a language model with tp = 4, on nodes of 8:
 // the language model's tp group [6, 7, 8, 9] crosses the boundary at rank 8.
 // expect-error: placement: a group of a kind kept inside a node must not cross a node boundary
-// expect-values: ; ranks_per_node=8
+// expect-values: ; 'language' tp group [6, 7, 8, 9] crosses the boundary at rank 8 (nodes of 8
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;
