@@ -1,7 +1,10 @@
 // <hetgrid/core.hpp> declares and checks a layout without parsing <string>, <stdexcept>,
 // <vector>, <iterator>, <numeric> or <algorithm>: what keeps it cheap to include (BENCHMARKS.md,
-// "Compile time"). libstdc++'s include guards say which of them a TU has parsed.
+// "Compile time"); nor do the split plan and the bridge's plan. libstdc++'s include guards say
+// which of them a TU has parsed.
+#include <hetgrid/bridge.hpp>
 #include <hetgrid/core.hpp>
+#include <hetgrid/split_plan.hpp>
 
 #if defined(__GLIBCXX__)
 #if defined(_GLIBCXX_STRING) || defined(_GLIBCXX_STDEXCEPT) || defined(_GLIBCXX_VECTOR) || \
