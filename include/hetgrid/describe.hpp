@@ -9,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/error.hpp"
@@ -40,11 +39,12 @@ inline std::string describe(const placement_error& e, std::span<const grid> grid
 // A layout's rules, then placement's (it comes after partition): throws topology_error.
 inline void validate_layout(int world, std::span<const grid_spec> specs, node_placement nodes) {
   validate_layout(world, specs);
-  std::vector<grid> grids;
-  grids.reserve(specs.size());
-  for (const grid_spec& s : specs) grids.emplace_back(s);
-  if (const placement_error e = check_placement(grids, nodes))
-    throw topology_error(e.kind, describe(e, grids));
+  // A module at a time, in order, as check_placement goes: no <vector> in hetgrid.hpp for this.
+  for (const grid_spec& spec : specs) {
+    const grid module(spec);
+    if (const placement_error e = check_placement({&module, 1}, nodes))
+      throw topology_error(e.kind, describe(e, {&module, 1}));
+  }
 }
 
 // The job as launched: hosts[r] is rank r's host, and the ranks of one host are one node. The
