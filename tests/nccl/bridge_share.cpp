@@ -9,7 +9,6 @@
 #include <cuda_runtime.h>
 
 #include <cstdio>
-#include <functional>
 #include <hetgrid/nccl.hpp>
 #include <hetgrid/nccl/bridge.hpp>
 #include <span>
@@ -124,11 +123,7 @@ int main() {
     using mine = cp_pair::with_kinds<hg::bridge::share_kind>;
     case_of<mine, first_of<cp_pair>, second_of<cp_pair>>(boot, "share_kind added", 0, 3);
     case_of<both_cp, first_of<both_cp>, second_of<both_cp>>(boot, "cp 2 both ways", 1, 5);
-    const int all = boost::mpi::all_reduce(boot.mpi_world(), failures, std::plus<int>());
-    if (boot.rank() == 0)
-      std::printf("bridge_share: %s (%d failures over both ranks)\n", all ? "FAILED" : "passed",
-                  all);
-    failures = all;
+    failures = gpu_check::verdict("bridge_share", boot.mpi_world(), failures);
   }
   return failures ? 1 : 0;
 }
