@@ -141,6 +141,11 @@ class rank_groups
   // The whole job, watched.
   const watched_comm& watched_world() const { return *watched_->world; }
   const mpi::watchdog& watcher() const { return this->backend().watcher(); }
+  // A communicator of the program's own (e.g. a bridge's share group), watched by the groups'
+  // watchdog under `label`; `label` must outlive what the result watches.
+  watched_comm watch(MPI_Comm comm, const watched_group& label) const {
+    return {comm, &this->backend().watcher(), &label};
+  }
 
  private:
   // The labels and watched communicators of this rank's groups, made once: guards point at them.

@@ -6,6 +6,8 @@
 //     end naming it.
 //   mpi_watchdog_cases create_group T: rank 3 never joins (the default, group-local path): rank 2
 //     ends naming 'language:tp (ranks 2, 3)'; ranks 0 and 1 build theirs, then wait on the world.
+//   mpi_watchdog_cases bridge_share T: language has cp 2 (its share group, ranks 2 and 3, is no
+//     slot); rank 3 never constructs the bridge: rank 2 ends naming the bridge's share group.
 //   mpi_watchdog_cases sigterm T: rank 3 sends SIGTERM to rank 2 while it waits in an all-reduce
 //     (long T): rank 2 writes the group it waited on, then the signal ends it as before.
 //   mpi_watchdog_cases fast T: many short watched operations (20000, and for four of the
@@ -20,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <hetgrid/mpi.hpp>
+#include <hetgrid/mpi/bridge.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +34,12 @@ namespace {
 using four = hg::topology<
     4, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 2, .tp = 2}>,
     hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2, .tp = 2, .offset = 2,
+                                  .language = true}>>;
+
+// The same ranks with language tp 1, cp 2: the bridge makes the share group {2, 3} itself.
+using four_cp = hg::topology<
+    4, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 2, .tp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2, .cp = 2, .offset = 2,
                                   .language = true}>>;
 
 using clock_type = std::chrono::steady_clock;
@@ -72,9 +81,10 @@ int main(int argc, char** argv) {
   const double timeout_s = argc > 2 ? std::atof(argv[2]) : 0;
   if (world.size() != 4 || timeout_s <= 0 ||
       (what != "collective" && what != "split" && what != "create_group" && what != "sigterm" &&
-       what != "fast")) {
+       what != "fast" && what != "bridge_share")) {
     if (world.rank() == 0)
-      std::fprintf(stderr, "usage: mpirun -np 4 mpi_watchdog_cases collective|split|sigterm|fast "
+      std::fprintf(stderr, "usage: mpirun -np 4 mpi_watchdog_cases "
+                           "collective|split|create_group|bridge_share|sigterm|fast "
                            "TIMEOUT_S (got -np %d)\n", world.size());
     return 2;
   }
@@ -108,6 +118,22 @@ int main(int argc, char** argv) {
     job.run("MPI_Barrier", [&] { return MPI_Barrier(job.get()); });
     std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the barrier finished without rank 3\n", rank);
     return 1;
+  }
+
+  if (what == "bridge_share") {
+    const hg::mpi::rank_groups<four_cp> groups(world, o);
+    using language = hg::module_grid<four_cp::specs[1]>;
+    using images = hg::module_grid<four_cp::specs[0]>;
+    if (rank != 3) {
+      stall_begins();  // only rank 2's creation waits on rank 3 (images' share group is tp)
+      const hg::mpi::bridge<four_cp, images, language> bridge(groups, 1);
+      if (rank == 2) {
+        std::fprintf(stderr, "mpi_watchdog_cases: rank 2: made its share group without rank 3\n");
+        return 1;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));  // mpirun ends it
+    return 0;
   }
 
   std::vector<int> pids;

@@ -2,7 +2,9 @@
 // forward and backward, on every rank of the receiving replica's share group; fan-in, fan-out,
 // a colocated layout (a leader's copy to itself), two encoders into one language model, and
 // two bridges between the same pair of ranks run in opposite orders (only the tags keep them
-// apart).
+// apart); a share group that is no slot of the layout gets a communicator of the bridge's own,
+// made at construction, freed with it, and each share step is one broadcast on exactly the
+// group's ranks (no point-to-point sends beyond the plan's).
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -13,10 +15,44 @@
 #include <hetgrid/hetgrid.hpp>
 #include <hetgrid/mpi.hpp>
 #include <hetgrid/mpi/bridge.hpp>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
+#include "comm_counters.hpp"
 #include "layouts.hpp"
+
+// What the bridge's passes do on this rank, through MPI's profiling interface: each MPI_Bcast's
+// communicator as the world ranks in it, and the MPI_Isend calls.
+namespace pass_counters {
+inline std::vector<std::vector<int>> broadcasts;
+inline int isends = 0;
+inline void reset() {
+  broadcasts.clear();
+  isends = 0;
+}
+}  // namespace pass_counters
+
+extern "C" int MPI_Bcast(void* data, int count, MPI_Datatype type, int root, MPI_Comm comm) {
+  MPI_Group group = MPI_GROUP_NULL, world_group = MPI_GROUP_NULL;
+  PMPI_Comm_group(comm, &group);
+  PMPI_Comm_group(MPI_COMM_WORLD, &world_group);
+  int size = 0;
+  PMPI_Group_size(group, &size);
+  std::vector<int> in(static_cast<std::size_t>(size)), out(in.size());
+  for (int i = 0; i < size; ++i) in[i] = i;
+  PMPI_Group_translate_ranks(group, size, in.data(), world_group, out.data());
+  PMPI_Group_free(&group);
+  PMPI_Group_free(&world_group);
+  pass_counters::broadcasts.push_back(out);
+  return PMPI_Bcast(data, count, type, root, comm);
+}
+
+extern "C" int MPI_Isend(const void* data, int count, MPI_Datatype type, int peer, int tag,
+                         MPI_Comm comm, MPI_Request* request) {
+  ++pass_counters::isends;
+  return PMPI_Isend(data, count, type, peer, tag, comm, request);
+}
 
 namespace {
 namespace hg = hetgrid;
@@ -97,6 +133,86 @@ void round_trip(int mark) {
   p.check();
 }
 
+// A side's share group needs a communicator the layout lacks: more than one rank, and not the
+// tp group (gtp_remat or cp above 1), with no bridge_share slot.
+std::optional<hg::rank_group> own_group(const hg::grid& g, std::optional<hg::rank_group> share,
+                                        bool share_slot) {
+  if (!share || share->size() == 1 || share_slot || (g.gtp_remat == 1 && g.cp == 1)) return {};
+  return share;
+}
+
+std::vector<int> ranks_of(const hg::rank_group& g) { return {g.begin(), g.end()}; }
+
+// The plan's point-to-point sends of `rank` in one pass (self copies are none).
+int plan_sends(const hg::bridge& b, int rank, bool forward) {
+  int n = 0;
+  for (const hg::bridge_transfer t : forward ? b.sends(rank) : b.receives(rank))
+    n += t.source_rank != t.destination_rank;
+  return n;
+}
+
+// The bridge makes a communicator for each share group of this rank that no slot holds (one
+// where both are the same ranks) and no other; forward and backward are each the plan's sends
+// and one broadcast over exactly the share group; rows arrive as planned; the bridge frees what
+// it made.
+template <class Topology, class S, class D, bool ShareSlot>
+void shared_on_exact_group(int mark) {
+  using bridge_t = hg::mpi::bridge<Topology, S, D>;
+  const hg::bridge& plan = bridge_t::plan;
+  const int rank = world().rank();
+  const std::optional<hg::rank_group> dst_share = plan.destination_share_group(rank);
+  const std::optional<hg::rank_group> src_share = plan.source_share_group(rank);
+  const auto dst_own = own_group(plan.destination(), dst_share, ShareSlot);
+  const auto src_own = own_group(plan.source(), src_share, ShareSlot);
+  const int expected = (dst_own ? 1 : 0) + (src_own && !(dst_own && *dst_own == *src_own));
+
+  const hg::mpi::rank_groups<Topology> groups(world());
+  comm_counters::reset();
+  {
+    const bridge_t bridge(groups, row);
+    CHECK(comm_counters::splits == 0);
+    CHECK(comm_counters::create_groups == expected);
+    CHECK(comm_counters::created == expected);
+    CHECK(bridge.created_count() == expected);
+    pass_check<bridge_t> p(mark);
+    for (const bool forward : {true, false}) {
+      pass_counters::reset();
+      if (forward)
+        p.forward(bridge);
+      else
+        p.backward(bridge);
+      const auto& share = forward ? dst_share : src_share;
+      CHECK(pass_counters::isends == plan_sends(plan, rank, forward));
+      if (share && share->size() > 1) {
+        REQUIRE(pass_counters::broadcasts.size() == 1);
+        CHECK(pass_counters::broadcasts[0] == ranks_of(*share));
+      } else {
+        CHECK(pass_counters::broadcasts.empty());
+      }
+    }
+    p.check();
+    CHECK(comm_counters::freed == 0);
+  }
+  CHECK(comm_counters::freed == expected);
+}
+
+// Language tp 2, cp 2 (its share group, ranks 4-7, is twice its tp group); images gtp_remat 2
+// (share groups {0, 1} and {2, 3}, tp groups of one): neither side's share group is a slot.
+using cp_and_gtp = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 4, .gtp_remat = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 4, .tp = 2, .cp = 2,
+                                  .offset = 4, .language = true}>>;
+// Colocated with cp 2 on both sides: ranks 0-3 share in one group both ways (one communicator).
+using colocated_cp = hg::topology<
+    8, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 8, .tp = 2, .cp = 2}>,
+    hg::module_grid<hg::grid_spec{.name = "language", .ranks = 8, .tp = 2, .cp = 2, .pp = 2,
+                                  .language = true}>>;
+
+template <class T>
+using first_of = hg::module_grid<T::specs[0]>;
+template <class T>
+using second_of = hg::module_grid<T::specs[1]>;
+
 }  // namespace
 
 TEST_CASE("seed: fan-in from two encoder replicas, shared over the language tp group") {
@@ -158,6 +274,26 @@ TEST_CASE("colocated encoders sending to one leader in opposite orders never mix
   j.a.backward(j.first);
   j.b.backward(j.second);
   j.check();
+}
+
+TEST_CASE("a share group no slot holds gets the bridge's own communicator (cp, gtp_remat)") {
+  shared_on_exact_group<cp_and_gtp, first_of<cp_and_gtp>, second_of<cp_and_gtp>, false>(17);
+}
+
+TEST_CASE("with bridge::share_kind added the bridge makes no communicator") {
+  using mine = cp_and_gtp::with_kinds<hg::bridge::share_kind>;
+  shared_on_exact_group<mine, first_of<cp_and_gtp>, second_of<cp_and_gtp>, true>(19);
+}
+
+TEST_CASE("a colocated rank whose two share groups are the same ranks gets one communicator") {
+  shared_on_exact_group<colocated_cp, first_of<colocated_cp>, second_of<colocated_cp>, false>(21);
+}
+
+TEST_CASE("seed: tp is the share group, nothing made; colocated: only images' is made") {
+  using seed = hg::layouts::seed;
+  shared_on_exact_group<seed::topology, seed::images, seed::language, false>(23);
+  using c = layouts::colocated;  // images' share group (tp 2, cp 2) is no slot: made
+  shared_on_exact_group<c, first_of<c>, second_of<c>, false>(25);
 }
 
 TEST_CASE("a batch that does not split into the plan's parts names the sizes") {

@@ -5,7 +5,9 @@
 
 #include <cuda_runtime.h>
 
+#include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
+#include <functional>
 #include <cstdio>
 #include <hetgrid/nccl/bootstrap.hpp>
 #include <hetgrid/nccl/gpu.hpp>
@@ -30,6 +32,16 @@ inline std::string peer_refusal(const boost::mpi::communicator& world) {
   if (why.empty()) return "";
   return std::to_string(node.gpu_users) + " ranks on " + std::to_string(gpus) + " GPU" +
          (gpus == 1 ? "" : "s") + ": " + why;
+}
+
+// The failures of every rank summed, and rank 0's line saying whether `program` passed.
+// Collective over `world`.
+inline int verdict(const char* program, const boost::mpi::communicator& world, int failures) {
+  const int all = boost::mpi::all_reduce(world, failures, std::plus<int>());
+  if (world.rank() == 0)
+    std::printf("%s: %s (%d failures over %d ranks)\n", program, all ? "FAILED" : "passed", all,
+                world.size());
+  return all;
 }
 
 }  // namespace gpu_check

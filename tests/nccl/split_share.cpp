@@ -95,11 +95,7 @@ int main() {
     expect(!groups.has_share_parent(), "one-rank groups made locally: no sharing parent",
            boot.rank());
     (void)groups.language()->dp.get();
-    const int all = boost::mpi::all_reduce(boot.mpi_world(), failures, std::plus<int>());
-    if (boot.rank() == 0)
-      std::printf("split_share: %s (%d failures over both ranks)\n", all ? "FAILED" : "passed",
-                  all);
-    failures = all;
+    failures = gpu_check::verdict("split_share", boot.mpi_world(), failures);
   }
   return failures ? 1 : 0;
 }

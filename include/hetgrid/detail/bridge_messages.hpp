@@ -72,7 +72,7 @@ void for_each_bridge_message(const bridge& b, int rank, std::size_t row, bool fo
 
 // The slot of `Plan` whose group of module `m` on `rank` has the share group's members: the
 // share kind where the layout builds it, else tp where gtp_remat = cp = 1 (the same ranks); -1
-// where neither does (the share step then runs point to point over the job).
+// where neither does (the bridge then makes a communicator of its own).
 template <const auto& Plan>
 int share_slot(int module, const rank_group& share, int rank) {
   const grid& g = Plan.module_grid(module);

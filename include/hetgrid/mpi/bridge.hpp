@@ -1,9 +1,11 @@
 // hetgrid/mpi/bridge.hpp: the bridge that moves data over MPI (docs/CONTRACT.md section 4).
 // forward() carries a batch from module Source's last pp stage to Destination's first along the
 // plan of bridge_of (fan-in concatenates, fan-out splits, a leader sending to itself copies),
-// then the destination leaders share it with their replica's tp-gtp_remat-cp group; backward()
-// carries the gradient home the same way, shared on the source side. Every call is watched by
-// the groups' MPI watchdog.
+// then the destination leaders share it with their replica's tp-gtp_remat-cp group (one
+// MPI_Bcast); backward() carries the gradient home the same way, shared on the source side. The
+// share group's communicator is the groups' where the layout has a slot of exactly those ranks,
+// else the bridge makes it when constructed and frees it with its last copy. Every call is
+// watched by the groups' MPI watchdog.
 #pragma once
 
 #include <mpi.h>
@@ -11,25 +13,30 @@
 #include <algorithm>
 #include <boost/mpi/datatype.hpp>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "hetgrid/bridge.hpp"
 #include "hetgrid/detail/bridge_messages.hpp"
+#include "hetgrid/mpi/group_local.hpp"
 #include "hetgrid/mpi/watchdog.hpp"
 
 namespace hetgrid::mpi {
 
 // One bridge of a rank's groups (rank_groups of Topology, with or without kinds of its own).
 // The batch is rows of `row_size` Elements, contiguous; a leader's rows must split into the
-// plan's parts. Construct it on every rank (it sends nothing); a rank outside both ends passes
-// empty spans and does nothing.
+// plan's parts. Construct it on every rank, in one order of bridges: where the layout has no
+// slot of a share group, its members make the group's communicator here together
+// (MPI_Comm_create_group, group-local: nobody else waits); it sends no data. A rank outside
+// both ends passes empty spans and does nothing.
 //
 // Tags: the messages of module s to module d (indices in the topology, M modules) carry tag
-// 1 + 4 * (s * M + d) + phase, phase 0 forward, 1 backward, 2 and 3 their share step where it
-// runs point to point: two bridges into one leader never match each other's messages, and tag
-// 0, the usual one, stays the program's.
+// 1 + 4 * (s * M + d) + phase, phase 0 forward, 1 backward, 2 and 3 the creation of their share
+// communicator: two bridges into one leader never match each other's messages, and tag 0, the
+// usual one, stays the program's.
 template <class Topology, class Source, class Destination, class Element = float>
 class bridge {
   using of = bridge_of<Topology, Source, Destination>;
@@ -48,6 +55,8 @@ class bridge {
     static_assert(Groups::plan.world() == Topology::world,
                   "bridge: the groups are of a topology with another world");
     if (row_size == 0) throw std::invalid_argument("bridge: row_size is 0");
+    // Forward's group first on every rank: a group's members then never wait on each other in
+    // the other order (each rank is in at most one destination and one source group).
     share_[0] = share_of<Groups>(groups, true);
     share_[1] = share_of<Groups>(groups, false);
   }
@@ -66,18 +75,46 @@ class bridge {
     share(source_grad, false);
   }
 
+  // Communicators this bridge made on this rank (0 where the layout has each share group's
+  // slot, or the rank is in no share group of more than one rank).
+  int created_count() const { return (own_[0] ? 1 : 0) + (own_[1] && own_[1] != own_[0]); }
+
  private:
-  struct share_step {
-    rank_group members{};
-    const watched_comm* comm = nullptr;  // null: point to point over the job
+  // A share group's communicator made by the bridge, with the label the watchdog names it by.
+  struct own_share {
+    explicit own_share(std::string name) : label(std::move(name)) {}
+    watched_group label;
+    boost::mpi::communicator comm;
+    std::optional<watched_comm> watched;
   };
 
+  // This rank's share communicator of one pass: the groups' slot, one made for the other pass
+  // with the same members (a colocated rank's two groups), or one made here; null: none.
   template <class Groups>
-  std::optional<share_step> share_of(const Groups& groups, bool forward) const {
+  const watched_comm* share_of(const Groups& groups, bool forward) {
     const auto at = ::hetgrid::detail::share_place_of<Groups::plan>(
         plan, of::source_index, of::destination_index, rank_, forward);
-    if (!at) return std::nullopt;
-    return share_step{at->members, at->slot >= 0 ? groups.watched(at->module, at->slot) : nullptr};
+    if (!at) return nullptr;
+    if (at->slot >= 0) return groups.watched(at->module, at->slot);
+    if (!forward && own_[0] && members_[0] == at->members) {
+      own_[1] = own_[0];
+      return share_[0];
+    }
+    const int phase = forward ? 0 : 1;
+    auto own = std::make_shared<own_share>(
+        std::string(Groups::plan.module_grid(at->module).name()) + ":" +
+        std::string(::hetgrid::bridge::share_kind.name_view()) + " of the bridge (" +
+        detail::rank_list(at->members, at->members.size()) + ")");
+    {
+      const watchdog::guard armed = groups.watch(MPI_Comm(groups.world()), own->label)
+                                        .arm("MPI_Comm_create_group (bridge share)");
+      own->comm = detail::create_group(groups.world(), at->members, tag(2 + phase),
+                                       "the share group '" + own->label.label() + "'");
+    }
+    own->watched.emplace(groups.watch(MPI_Comm(own->comm), own->label));
+    members_[phase] = at->members;
+    own_[phase] = own;
+    return &*own->watched;
   }
 
   static MPI_Datatype type() { return boost::mpi::get_mpi_datatype<Element>(Element{}); }
@@ -110,41 +147,23 @@ class bridge {
     });
   }
 
-  // The leader (the group's front) hands its batch to the rest of its replica's group.
+  // The leader (rank 0 of the group's communicator) hands its batch to the rest of its group.
   void share(std::span<Element> data, bool forward) const {
-    const std::optional<share_step>& s = share_[forward ? 0 : 1];
-    if (!s) return;
-    if (s->comm != nullptr) {
-      s->comm->run("MPI_Bcast (bridge share)", [&] {
-        return MPI_Bcast(data.data(), count(data.size()), type(), 0, s->comm->get());
-      });
-      return;
-    }
-    const int t = tag(forward ? 2 : 3);
-    std::vector<MPI_Request> pending;
-    if (rank_ == s->members.front()) {
-      for (const int member : s->members) {
-        if (member == rank_) continue;
-        world_->run("MPI_Isend (bridge share)", [&] {
-          return MPI_Isend(data.data(), count(data.size()), type(), member, t, world_->get(),
-                           &pending.emplace_back());
-        });
-      }
-    } else {
-      world_->run("MPI_Irecv (bridge share)", [&] {
-        return MPI_Irecv(data.data(), count(data.size()), type(), s->members.front(), t,
-                         world_->get(), &pending.emplace_back());
-      });
-    }
-    world_->run("MPI_Waitall (bridge share)", [&] {
-      return MPI_Waitall(count(pending.size()), pending.data(), MPI_STATUSES_IGNORE);
+    const watched_comm* s = share_[forward ? 0 : 1];
+    if (s == nullptr) return;
+    s->run("MPI_Bcast (bridge share)", [&] {
+      return MPI_Bcast(data.data(), count(data.size()), type(), 0, s->get());
     });
   }
 
   const watched_comm* world_;  // the groups' own: they outlive the bridge
   int rank_ = 0;
   std::size_t row_ = 1;
-  std::optional<share_step> share_[2];  // [0] forward (destination side), [1] backward
+  // [0] forward (destination side), [1] backward: the share communicators, null where none;
+  // those the bridge made, and their members. Shared, so that copies of the bridge share them.
+  const watched_comm* share_[2] = {nullptr, nullptr};
+  std::shared_ptr<const own_share> own_[2];
+  rank_group members_[2]{};
 };
 
 }  // namespace hetgrid::mpi

@@ -32,38 +32,44 @@ namespace detail {
 // where the order alone would (a plan of more classes reuses tags, still in that order).
 constexpr int create_group_tag(int class_id) { return class_id % 32768; }
 
-[[noreturn]] inline void create_group_failed(const char* call, int code,
-                                             const class_request& request, int members) {
+// `what` names the group in the error, e.g. "the images:tp groups (class 3, a group of 2 ranks)".
+[[noreturn]] inline void create_group_failed(const char* call, int code, const std::string& what) {
   char text[MPI_MAX_ERROR_STRING]{};
   int length = 0;
   if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
-  throw std::runtime_error("hetgrid: " + std::string(call) + " for the " +
-                           std::string(request.module_name) + ":" +
-                           std::string(request.slot_name) + " groups (class " +
-                           std::to_string(request.id) + ", a group of " +
-                           std::to_string(members) + " ranks) failed: " +
-                           std::string(text, static_cast<std::size_t>(length)));
+  throw std::runtime_error("hetgrid: " + std::string(call) + " for " + what +
+                           " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
-// The communicator of exactly `members`, made by them alone. Members ascend, so each one's rank
-// in it is its place in the enumeration. Boost.MPI makes MPI return its errors, so a call MPI
-// refuses throws, naming the module, the kind and the class it was for.
+// The communicator of exactly `members`, made by them alone (each passes the same `tag`).
+// Members ascend, so each one's rank in it is its place in the enumeration. Boost.MPI makes MPI
+// return its errors, so a call MPI refuses throws, naming the group as `what` does.
+inline boost::mpi::communicator create_group(const boost::mpi::communicator& job,
+                                             const rank_group& members, int tag,
+                                             const std::string& what) {
+  MPI_Group job_group = MPI_GROUP_NULL, group = MPI_GROUP_NULL;
+  int rc = MPI_Comm_group(job, &job_group);
+  if (rc != MPI_SUCCESS) create_group_failed("MPI_Comm_group", rc, what);
+  const std::vector<int> ranks(members.begin(), members.end());
+  rc = MPI_Group_incl(job_group, members.size(), ranks.data(), &group);
+  MPI_Group_free(&job_group);
+  if (rc != MPI_SUCCESS) create_group_failed("MPI_Group_incl", rc, what);
+  MPI_Comm comm = MPI_COMM_NULL;
+  rc = MPI_Comm_create_group(job, group, tag, &comm);
+  MPI_Group_free(&group);
+  if (rc != MPI_SUCCESS) create_group_failed("MPI_Comm_create_group", rc, what);
+  return {comm, boost::mpi::comm_take_ownership};
+}
+
+// A plan class's group, named by the module, the kind and the class it was for.
 inline boost::mpi::communicator create_group(const boost::mpi::communicator& job,
                                              const rank_group& members,
                                              const class_request& request) {
-  const int size = members.size();
-  MPI_Group job_group = MPI_GROUP_NULL, group = MPI_GROUP_NULL;
-  int rc = MPI_Comm_group(job, &job_group);
-  if (rc != MPI_SUCCESS) create_group_failed("MPI_Comm_group", rc, request, size);
-  const std::vector<int> ranks(members.begin(), members.end());
-  rc = MPI_Group_incl(job_group, size, ranks.data(), &group);
-  MPI_Group_free(&job_group);
-  if (rc != MPI_SUCCESS) create_group_failed("MPI_Group_incl", rc, request, size);
-  MPI_Comm comm = MPI_COMM_NULL;
-  rc = MPI_Comm_create_group(job, group, create_group_tag(request.id), &comm);
-  MPI_Group_free(&group);
-  if (rc != MPI_SUCCESS) create_group_failed("MPI_Comm_create_group", rc, request, size);
-  return {comm, boost::mpi::comm_take_ownership};
+  return create_group(job, members, create_group_tag(request.id),
+                      "the " + std::string(request.module_name) + ":" +
+                          std::string(request.slot_name) + " groups (class " +
+                          std::to_string(request.id) + ", a group of " +
+                          std::to_string(members.size()) + " ranks)");
 }
 
 }  // namespace detail

@@ -133,19 +133,10 @@ class backend {
   int rank() const { return rank_; }
 
   handle split(const class_request* request, int color, int key) {
-    handle slot = request ? make_slot(*request) : nullptr;
-    const std::string what = slot ? slot->name : "a split round";
-    ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
-                                              slot ? slot->name.c_str() : "hetgrid:none");
     const std::size_t round = rounds_done_++;
     const bool shared = round < shared_rounds_.size() && shared_rounds_[round];
-    owned_comm child = detail::split_bounded(shared ? share_parent() : parent_, color, key,
-                                             config, deadline_, timeout_s_, what);
-    if (!slot) return nullptr;  // no class this round (NOCOLOR): no child, or one freed here
-    slot->comm = child.get();
-    slot->owned = std::move(child);
-    slot->watch.set_comm(slot->comm);
-    return slot;
+    return split_into(request ? make_slot(*request) : nullptr, shared ? share_parent() : parent_,
+                      color, key, deadline_);
   }
   handle self(const class_request& request) {
     handle slot = make_slot(request);
@@ -163,6 +154,14 @@ class backend {
     return group_comm(slot.get(), g.index_of(rank_), g.size());
   }
   const nccl::watchdog& watcher() const { return *watchdog_; }
+  // A communicator beyond the plan's (a bridge's share group), split off the plan's parent and
+  // watched like a split round's child, bounded by the creation timeout from now. Collective over
+  // the parent: every rank calls it, a negative colour for none (then null).
+  handle split_extra(std::string_view module, std::string_view kind, int color, int key) const {
+    handle slot = color >= 0 ? make_slot(module, kind, comm_settings{.high_priority = true})
+                             : nullptr;
+    return split_into(std::move(slot), parent_, color, key, detail::deadline_after(timeout_s_));
+  }
   // Whether a parent with splitShare = 1 was made (an extra communicator, never used for work).
   bool has_share_parent() const { return static_cast<bool>(share_parent_); }
 
@@ -179,6 +178,20 @@ class backend {
       if (rank_ == 0 && !share_note_.empty()) std::fprintf(stderr, "%s\n", share_note_.c_str());
     }
     return share_parent_.get();
+  }
+  // One bounded split of `parent` into `slot` (null: this rank gets no group, NOCOLOR).
+  handle split_into(handle slot, ncclComm_t parent, int color, int key,
+                    detail::clock::time_point deadline) const {
+    const std::string what = slot ? slot->name : "a split round";
+    ncclConfig_t config = detail::make_config(slot ? slot->settings : comm_settings{},
+                                              slot ? slot->name.c_str() : "hetgrid:none");
+    owned_comm child = detail::split_bounded(parent, color, key, config, deadline, timeout_s_,
+                                             what);
+    if (!slot) return nullptr;  // no class this round (NOCOLOR): no child, or one freed here
+    slot->comm = child.get();
+    slot->owned = std::move(child);
+    slot->watch.set_comm(slot->comm);
+    return slot;
   }
   handle make_slot(const class_request& request) const {
     return make_slot(request.module_name, request.slot_name, settings_.of_tag(request.tag));
@@ -288,6 +301,11 @@ class rank_groups
     return n;
   }
   const nccl::watchdog& watcher() const { return this->backend().watcher(); }
+  // backend::split_extra: collective over the job (every rank calls it, colour < 0 for none).
+  backend::handle split_extra(std::string_view module, std::string_view kind, int color,
+                              int key) const {
+    return this->backend().split_extra(module, kind, color, key);
+  }
   // Whether some kind's split_share = 1 made a sharing parent (one more communicator, split off
   // the world, never used for work; its children share its resources).
   bool has_share_parent() const { return this->backend().has_share_parent(); }
