@@ -240,7 +240,7 @@ struct placed_on_nodes : Base {
   // The node size as the value where the compiler prints one (detail/rules.hpp); the crossing
   // group itself is named at run time (describe()).
 #define HETGRID_ASSERT_PLACEMENT_RULE(kind, holds, words)                                      \
-  HETGRID_RULE_ASSERT(holds##_ok,                                                             \
+  HETGRID_RULE_ASSERT(holds,                                                             \
                       !layout_holds || (N < 1 && error_kind::kind != error_kind::positive) ||  \
                           ::hetgrid::detail::holds(N, within_node_kinds, Base::grids),        \
                       words, rule_message{}.put(words).put("; ").field("ranks_per_node", N))
