@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <hetgrid/executor.hpp>
@@ -31,6 +32,24 @@ hg::grid_spec language(int ranks, int offset = 0) {
 }
 
 error_kind kind_of(int world, const specs_t& specs) { return hg::check_layout(world, specs).kind; }
+
+// Each row's words are its rule template's (detail/rules.hpp): what the build prints is what
+// describe() says.
+#define HETGRID_TEST_WORDS_AGREE(kind, holds, facts, row_words) \
+  static_assert(hg::detail::holds##_rule<true>::words == std::string_view(row_words));
+#define HETGRID_TEST_WORDS_AGREE_3(kind, holds, row_words) \
+  HETGRID_TEST_WORDS_AGREE(kind, holds, , row_words)
+HETGRID_TOPOLOGY_RULES_FIRST(HETGRID_TEST_WORDS_AGREE)
+HETGRID_MODULE_RULES(HETGRID_TEST_WORDS_AGREE)
+HETGRID_MODULE_WORLD_RULES(HETGRID_TEST_WORDS_AGREE)
+HETGRID_TOPOLOGY_RULES_LAST(HETGRID_TEST_WORDS_AGREE)
+HETGRID_BRIDGE_OF_RULES(HETGRID_TEST_WORDS_AGREE)
+HETGRID_BRIDGE_RULES(HETGRID_TEST_WORDS_AGREE)
+HETGRID_KIND_RULES(HETGRID_TEST_WORDS_AGREE)
+HETGRID_PLACEMENT_RULES(HETGRID_TEST_WORDS_AGREE_3)
+HETGRID_KIND_PLACE_RULES(HETGRID_TEST_WORDS_AGREE_3)
+#undef HETGRID_TEST_WORDS_AGREE_3
+#undef HETGRID_TEST_WORDS_AGREE
 
 }  // namespace
 

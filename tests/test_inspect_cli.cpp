@@ -3,6 +3,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <hetgrid/hetgrid.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -139,6 +140,25 @@ TEST_CASE("keys left out take grid_spec's defaults; expt_tp follows tp") {
   CHECK(m.at("dp") == 4);
   CHECK(m.at("expt_dp") == 4);
   CHECK(m.at("language") == true);
+}
+
+TEST_CASE("an expt_tp left out is the library's default: its message says so, word for word") {
+  // No MoE (ep 1, expt_tp left out): the expert view's expt_gtp_remat 4 alone does not divide.
+  const command_result r =
+      inspect({"--world", "4", "--module", "language:ranks=4,tp=2,expt_gtp_remat=4,language"});
+  CHECK(r.exit_code == 2);
+  hetgrid::grid_spec spec{.name = "language", .ranks = 4, .tp = 2, .expt_gtp_remat = 4,
+                          .language = true};
+  const std::vector<hetgrid::grid_spec> specs = {spec};
+  const hetgrid::layout_error e = hetgrid::check_layout(4, specs);
+  REQUIRE(e.kind == hetgrid::error_kind::divisible);
+  CHECK(r.err == "hetgrid-inspect: " + hetgrid::describe(e, 4, specs) + "\n");
+  CHECK(r.err.ends_with("; module 'language': ranks=4, expt_tp*ep*expt_gtp_remat*pp=8 "
+                        "(expt_tp=2, defaulted from tp, expt_gtp_remat=4)\n"));
+  // Typed, the same value is the user's, not a default.
+  const command_result typed = inspect(
+      {"--world", "4", "--module", "language:ranks=4,tp=2,expt_tp=2,expt_gtp_remat=4,language"});
+  CHECK(typed.err.ends_with("=8 (expt_tp=2, expt_gtp_remat=4)\n"));
 }
 
 TEST_CASE("--flag=value is the same as --flag value") {

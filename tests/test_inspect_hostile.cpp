@@ -131,6 +131,13 @@ TEST_CASE("an explicit expt_tp=0 is positive; only a key left out takes its defa
   const command_result left_out = inspect({"--world", "8", "--module", "lm:ranks=8,tp=2,language", "--json"});
   REQUIRE(left_out.exit_code == 0);
   CHECK(json::parse(left_out.out).at("modules").at(0).at("expt_tp") == 2);
+  // The module's other broken sizes in the library's words, then the typed zero.
+  CHECK(inspect({"--world", "8", "--module", "lm:ranks=0,tp=2,expt_tp=0,language"})
+            .err.ends_with("; module 'lm': ranks=0, expt_tp=0 was given (only a key that is "
+                           "left out takes its default, tp)\n"));
+  CHECK(inspect({"--world", "8", "--module", "lm:ranks=8,tp=2,expt_tp=0,language"})
+            .err.ends_with("; module 'lm': expt_tp=0 was given (only a key that is left out "
+                           "takes its default, tp)\n"));
   // In the contract's order: a broken language rule is told before the module's own.
   check_rejected({"--world", "8", "--module", "lm:ranks=8,expt_tp=0"}, "language");
 }

@@ -237,6 +237,24 @@ TEST_CASE("--layout reads back what a program wrote: the same --json, --rank and
   hg::test::check_rejected({"--layout", broken}, "divisible");
 }
 
+TEST_CASE("--layout: an expt_tp left out is the library's default, as with --module") {
+  const std::string path = temp_file(
+      "defaulted.json", R"({"world": 4, "modules": [{"name": "language", "ranks": 4, "tp": 2,
+                           "expt_gtp_remat": 4, "language": true}]})");
+  const auto from_file = inspect({"--layout", path});
+  const std::vector<hg::grid_spec> specs = {
+      {.name = "language", .ranks = 4, .tp = 2, .expt_gtp_remat = 4, .language = true}};
+  CHECK(from_file.exit_code == 2);
+  CHECK(from_file.err ==
+        "hetgrid-inspect: " + hg::describe(hg::check_layout(4, specs), 4, specs) + "\n");
+  CHECK(from_file.err.find("expt_tp=2, defaulted from tp") != std::string::npos);
+  // A typed 0 in the file is a size, as on the command line: positive.
+  hg::test::check_rejected(
+      {"--layout", temp_file("zero.json", R"({"world": 4, "modules": [{"name": "lm", "ranks": 4,
+                                            "tp": 2, "expt_tp": 0, "language": true}]})")},
+      "positive");
+}
+
 TEST_CASE("--layout: a file that cannot be read or parsed is a usage error, exit 2") {
   const auto file = [](const std::string& name, const std::string& text) {
     return temp_file(name, text);

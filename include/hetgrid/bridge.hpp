@@ -276,7 +276,7 @@ struct bridge_of {
       Source::name, Destination::name, detail::module_index<Topology, Source>(),
       detail::module_index<Topology, Destination>(), Source::dp, Destination::dp};
 #define HETGRID_ASSERT_BRIDGE_RULE(kind, holds, facts, words)                         \
-  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(ends), words,    \
+  HETGRID_RULE_ASSERT(holds, ::hetgrid::detail::holds(ends), words,    \
                       ::hetgrid::detail::bridge_rule_message(words, &::hetgrid::detail::facts, ends))
   HETGRID_BRIDGE_OF_RULES(HETGRID_ASSERT_BRIDGE_RULE)
   HETGRID_BRIDGE_RULES(HETGRID_ASSERT_BRIDGE_RULE)

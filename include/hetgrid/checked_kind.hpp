@@ -22,6 +22,12 @@ struct kind_place {
 
 namespace detail {
 
+// The rules of detail/rules.hpp's HETGRID_KIND_PLACE_RULES, true when they hold.
+constexpr bool kind_built(const kind_place& p) { return p.slot >= 0; }
+constexpr bool kind_in_language(const kind_place& p) {
+  return p.slot < 0 || !p.language_only || p.language;
+}
+
 template <class Description>
 constexpr kind_place place_of(const Description& d, std::string_view module,
                               const group_kind& kind) {
@@ -41,21 +47,13 @@ constexpr kind_place place_of(const Description& d, std::string_view module,
 template <class Module, group_kind Kind, kind_place Place>
 struct kind_check {
   static_assert(Place.module >= 0, "module: this layout has no module of that name");
-#define HETGRID_KIND_NOT_BUILT                                                   \
-  "kind: this layout builds no group of this kind; add it with "                 \
-  "topology<...>::with_kinds<kind>, or look it up at run time with g[kind]"
-#define HETGRID_KIND_OFF_LANGUAGE \
-  "kind: embd and pos_embd groups are built for the language module alone"
   // With values where the compiler prints them (detail/rules.hpp's HETGRID_RULE_ASSERT).
-  HETGRID_RULE_ASSERT(kind_built, Place.slot >= 0, HETGRID_KIND_NOT_BUILT,
-                      rule_message{}.put(HETGRID_KIND_NOT_BUILT).put("; kind ")
-                          .quoted(Kind.name_view()).put(" of module ").quoted(Module::name))
-  HETGRID_RULE_ASSERT(kind_in_language, Place.slot < 0 || !Place.language_only || Place.language,
-                      HETGRID_KIND_OFF_LANGUAGE,
-                      rule_message{}.put(HETGRID_KIND_OFF_LANGUAGE).put("; kind ")
-                          .quoted(Kind.name_view()).put(" of module ").quoted(Module::name))
-#undef HETGRID_KIND_NOT_BUILT
-#undef HETGRID_KIND_OFF_LANGUAGE
+#define HETGRID_ASSERT_KIND_PLACE_RULE(kind, holds, words)                            \
+  HETGRID_RULE_ASSERT(holds, ::hetgrid::detail::holds(Place), words,                  \
+                      rule_message{}.put(words).put("; kind ").quoted(Kind.name_view()) \
+                          .put(" of module ").quoted(Module::name))
+  HETGRID_KIND_PLACE_RULES(HETGRID_ASSERT_KIND_PLACE_RULE)
+#undef HETGRID_ASSERT_KIND_PLACE_RULE
   static constexpr bool ok =
       Place.module >= 0 && Place.slot >= 0 && (!Place.language_only || Place.language);
 };

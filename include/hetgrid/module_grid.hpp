@@ -17,7 +17,7 @@ namespace hetgrid {
 template <grid_spec Spec>
 struct module_grid {
 #define HETGRID_ASSERT_MODULE_RULE(kind, holds, facts, words)                    \
-  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(Spec), words, \
+  HETGRID_RULE_ASSERT(holds, ::hetgrid::detail::holds(Spec), words, \
                       ::hetgrid::detail::module_message(words, &::hetgrid::detail::facts, Spec))
   HETGRID_MODULE_RULES(HETGRID_ASSERT_MODULE_RULE)
 #undef HETGRID_ASSERT_MODULE_RULE

@@ -213,7 +213,7 @@ struct placed_on_nodes : Base {
   // crossing group, its module and kind, or the node size.
 #define HETGRID_ASSERT_PLACEMENT_RULE(kind, holds, words)                                     \
   HETGRID_RULE_ASSERT(                                                                       \
-      holds##_ok,                                                                            \
+      holds,                                                                                 \
       !layout_holds || (N < 1 && error_kind::kind != error_kind::positive) ||                \
           ::hetgrid::detail::holds(N, within_node_kinds, Base::grids),                       \
       words,                                                                                 \

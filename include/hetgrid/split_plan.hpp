@@ -14,10 +14,12 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
 #include "hetgrid/detail/heap_sort.hpp"
+#include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
@@ -337,22 +339,28 @@ struct split_plan {
   }
 
   // Modules of one factorization (every size, and the language mark) get the first of them as
-  // their prototype: sorted by factorization, n log n.
+  // their prototype: sorted by factorization, n log n. The sizes are grid_spec's field table
+  // (a field added there is in the key), as the grid resolves them; offset is the module's
+  // place, not its factorization, and its slot holds the language mark.
   constexpr void find_prototypes() {
     const int modules = module_count();
-    using factorization = std::array<int, 9>;
+    constexpr std::size_t key_size = sizeof spec_fields / sizeof spec_fields[0];
+    using factorization = std::array<int, key_size>;
     detail::scratch<factorization> keys(static_cast<std::size_t>(modules));
     detail::scratch<int> order(static_cast<std::size_t>(modules));
     for (int m = 0; m < modules; ++m) {
-      const grid& g = description.grids[m];
-      keys.items[m] = {g.ranks, g.tp, g.cp, g.pp, g.gtp_remat, g.ep, g.expt_tp, g.expt_gtp_remat,
-                       g.language ? 1 : 0};
+      const grid_spec& spec = description.grids[m].spec();
+      std::size_t i = 0;
+      for (const spec_field& f : spec_fields)
+        if (f.member != &grid_spec::offset)
+          keys.items[m][i++] = detail::resolved_field(spec, f.member);
+      keys.items[m][i] = spec.language ? 1 : 0;
       order.items[m] = m;
     }
     // Most layouts repeat a module's factorization in runs: sorted already, nothing to sort.
     const factorization* const k = keys.items;
     detail::sort_unless_sorted(order.items, static_cast<std::size_t>(modules), [k](int a, int b) {
-      for (int i = 0; i < 9; ++i)
+      for (std::size_t i = 0; i < key_size; ++i)
         if (k[a][i] != k[b][i]) return k[a][i] < k[b][i];
       return a < b;
     });

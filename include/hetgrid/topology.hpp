@@ -25,7 +25,7 @@ namespace detail {
 template <int World, class Module>
 struct module_fits_world {
 #define HETGRID_ASSERT_MODULE_WORLD_RULE(kind, holds, facts, words)                       \
-  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(Module::spec, World), words, \
+  HETGRID_RULE_ASSERT(holds, ::hetgrid::detail::holds(Module::spec, World), words, \
                       ::hetgrid::detail::module_message(words, &::hetgrid::detail::facts,         \
                                                         Module::spec, World))
   HETGRID_MODULE_WORLD_RULES(HETGRID_ASSERT_MODULE_WORLD_RULE)
@@ -90,7 +90,7 @@ struct topology {
   static constexpr boost::hana::tuple<boost::hana::type<Modules>...> modules{};
 
 #define HETGRID_ASSERT_TOPOLOGY_RULE(kind, holds, facts, words)                        \
-  HETGRID_RULE_ASSERT(hetgrid_rule_##holds, ::hetgrid::detail::holds(World, specs), words,   \
+  HETGRID_RULE_ASSERT(holds, ::hetgrid::detail::holds(World, specs), words,   \
                       ::hetgrid::detail::layout_message(words, &::hetgrid::detail::facts, World, \
                                                         specs, -1))
   HETGRID_TOPOLOGY_RULES_FIRST(HETGRID_ASSERT_TOPOLOGY_RULE)
@@ -133,7 +133,7 @@ template <class Base, group_kind... Extra>
 struct with_own_kinds : Base {
   static constexpr std::array<group_kind, sizeof...(Extra)> extra_kinds{Extra...};
 #define HETGRID_ASSERT_KIND_RULE(kind, holds, facts, words)                                   \
-  HETGRID_RULE_ASSERT(hetgrid_rule_##holds,                                                   \
+  HETGRID_RULE_ASSERT(holds,                                                   \
                       ::hetgrid::detail::holds(builtin_slots, extra_kinds), words,            \
                       ::hetgrid::detail::kind_message(words, &::hetgrid::detail::facts,        \
                                                       builtin_slots, extra_kinds))

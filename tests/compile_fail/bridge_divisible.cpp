@@ -2,7 +2,7 @@
 // neither count divides the other, so the bridge cannot split or join the batch.
 // expect-error: bridge: the number of source leaders must divide the number of destination leaders or be divisible by it
 // expect-values: source 'images': dp=2 leaders, destination 'language': dp=3 leaders
-// expect-re[GNU]: In instantiation of [^ ]*struct hetgrid::bridge_of<
+// expect-re[GNU]: (In instantiation of|required from) [^ ]*struct hetgrid::bridge_of<
 #include <hetgrid/bridge.hpp>
 #include <hetgrid/hetgrid.hpp>
 

@@ -1,7 +1,7 @@
 // Rule 2: 6 ranks do not factor into tp = 4; expt_tp = 2 keeps the expert view valid.
 // expect-error: divisible: ranks must be divisible by tp*gtp_remat*cp*pp (dense factorization)
 // expect-values: module 'images': ranks=6, tp*gtp_remat*cp*pp=4 (tp=4)
-// expect-re[GNU]: In instantiation of [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"images", 6, 4,
+// expect-re[GNU]: (In instantiation of|required from) [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"images", 6, 4,
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

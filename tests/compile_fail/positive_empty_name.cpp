@@ -1,7 +1,7 @@
 // Rule 1: a module needs a name.
 // expect-error: positive: every size (ranks, tp, cp, pp, gtp_remat, ep, expt_tp once resolved, expt_gtp_remat) must be >= 1, offset >= 0 and the module name non-empty
 // expect-values: module '': the name is empty
-// expect-re[GNU]: In instantiation of [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"", 4, 2,
+// expect-re[GNU]: (In instantiation of|required from) [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"", 4, 2,
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

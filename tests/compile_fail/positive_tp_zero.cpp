@@ -1,7 +1,7 @@
 // Rule 1: tp = 0 is not a size.
 // expect-error: positive: every size (ranks, tp, cp, pp, gtp_remat, ep, expt_tp once resolved, expt_gtp_remat) must be >= 1, offset >= 0 and the module name non-empty
 // expect-values: module 'images': tp=0, expt_tp=0 (defaulted from tp)
-// expect-re[GNU]: In instantiation of [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"images", 4, 0,
+// expect-re[GNU]: (In instantiation of|required from) [^ ]*struct hetgrid::module_grid<hetgrid::grid_spec\{"images", 4, 0,
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

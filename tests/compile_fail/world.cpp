@@ -1,7 +1,7 @@
 // Rule 6: the language span [6, 10) runs past a world of 8.
 // expect-error: world: a module's span [offset, offset + ranks) must end at or before the world size
 // expect-values: 'language' [6, 10) does not fit a world of 8
-// expect-re[GNU]: In instantiation of [^ ]*struct hetgrid::detail::module_fits_world<8, hetgrid::module_grid<hetgrid::grid_spec\{"language",
+// expect-re[GNU]: (In instantiation of|required from) [^ ]*struct hetgrid::detail::module_fits_world<8, hetgrid::module_grid<hetgrid::grid_spec\{"language",
 #include <hetgrid/hetgrid.hpp>
 
 namespace hg = hetgrid;

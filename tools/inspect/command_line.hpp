@@ -68,9 +68,12 @@ static_assert([] {
 // What the user asked for.
 struct request {
   int world = 0;
-  // Each module as given, with `expt_tp` resolved: a key left out is tp's value, so an
-  // expt_tp of 0 here is one the user typed (layout_rules.hpp checks it as a size).
+  // Each module as given. An expt_tp left out stays 0, grid_spec's "as tp", so that the
+  // library's messages say it was defaulted from tp; a typed expt_tp=0 is listed apart.
   std::vector<grid_spec> modules;
+  // The indices of the modules where the user typed expt_tp=0: a size that breaks `positive`
+  // (layout_rules.hpp), not the default.
+  std::vector<std::size_t> typed_zero_expt_tp;
   bool json = false;
   std::optional<int> rank;
   std::optional<std::string> svg;     // a file to draw the layout into
@@ -154,8 +157,14 @@ inline std::optional<input_error> check_rank(const request& req) {
   return std::nullopt;
 }
 
-// NAME:key=value,... -> a grid_spec, every key left out at its default (expt_tp: tp's value).
-inline std::variant<grid_spec, input_error> parse_module(std::string_view text) {
+// One module as read: its spec, and whether expt_tp=0 was typed (the spec cannot say it).
+struct module_input {
+  grid_spec spec;
+  bool typed_zero_expt_tp = false;
+};
+
+// NAME:key=value,... -> a grid_spec, every key left out at its default (expt_tp: 0, "as tp").
+inline std::variant<module_input, input_error> parse_module(std::string_view text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos)
     return usage("--module '" + std::string(text) + "' is not NAME:key=value,...");
@@ -172,8 +181,14 @@ inline std::variant<grid_spec, input_error> parse_module(std::string_view text) 
     rest = rest.substr(comma + 1);
     if (rest.empty()) return usage("trailing ',' in --module '" + std::string(text) + "'");
   }
-  if (std::find(seen.begin(), seen.end(), "expt_tp") == seen.end()) spec.expt_tp = spec.tp;
-  return spec;
+  const bool given = std::find(seen.begin(), seen.end(), "expt_tp") != seen.end();
+  return module_input{spec, given && spec.expt_tp == 0};
+}
+
+// Appends a module read from the command line or a --layout file.
+inline void add_module(request& req, const module_input& module) {
+  if (module.typed_zero_expt_tp) req.typed_zero_expt_tp.push_back(req.modules.size());
+  req.modules.push_back(module.spec);
 }
 
 }  // namespace detail
@@ -228,7 +243,7 @@ inline parse_result parse_command_line(const std::vector<std::string_view>& args
       if (flag == "--module") {
         auto module = detail::parse_module(*text);
         if (auto* error = std::get_if<input_error>(&module)) return *error;
-        req.modules.push_back(std::get<grid_spec>(module));
+        detail::add_module(req, std::get<detail::module_input>(module));
         continue;
       }
       const auto number = cli::parse_whole_number<int>(*text);

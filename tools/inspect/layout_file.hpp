@@ -39,8 +39,8 @@ inline std::variant<int, input_error> file_int(const nlohmann::json& value,
   return value.get<int>();
 }
 
-inline std::variant<grid_spec, input_error> file_module(const nlohmann::json& m,
-                                                        const std::string& where) {
+inline std::variant<module_input, input_error> file_module(const nlohmann::json& m,
+                                                          const std::string& where) {
   if (!m.is_object()) return usage(where + " must be an object");
   const auto name = m.find("name");
   if (name == m.end() || !name->is_string()) return usage(where + " needs a \"name\" string");
@@ -61,8 +61,7 @@ inline std::variant<grid_spec, input_error> file_module(const nlohmann::json& m,
     *field = std::get<int>(number);
     expt_tp_given = expt_tp_given || key == "expt_tp";
   }
-  if (!expt_tp_given) spec.expt_tp = spec.tp;
-  return spec;
+  return module_input{spec, expt_tp_given && spec.expt_tp == 0};
 }
 
 }  // namespace detail
@@ -101,7 +100,7 @@ inline std::optional<input_error> load_layout_file(request& req) {
     auto module =
         detail::file_module((*modules)[i], what + ": modules[" + std::to_string(i) + "]");
     if (auto* error = std::get_if<input_error>(&module)) return *error;
-    req.modules.push_back(std::get<grid_spec>(module));
+    detail::add_module(req, std::get<detail::module_input>(module));
   }
   return detail::check_rank(req);
 }

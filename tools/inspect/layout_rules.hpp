@@ -4,6 +4,8 @@
 // `positive`, while in grid_spec a 0 means "same as tp".
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,31 +20,30 @@ struct rule_break {
   std::string message;  // starts with the kind word, as hetgrid::describe's
 };
 
-// What an expt_tp of 0 in the specs is: grid_spec's "same as tp", or a size the user typed (the
-// command line's specs, whose expt_tp command_line.hpp resolves where the key is left out).
-enum class expt_tp_zero { same_as_tp, typed };
-
-// The first broken rule, in hetgrid::check_layout's order; nullopt for a valid layout.
-inline std::optional<rule_break> check_layout_input(int world, std::span<const grid_spec> specs,
-                                                    expt_tp_zero zero = expt_tp_zero::same_as_tp) {
-  const auto typed_zero = [&](const grid_spec& s) {
-    return zero == expt_tp_zero::typed && s.expt_tp == 0;
-  };
+// The first broken rule, in hetgrid::check_layout's order, and its message, hetgrid::describe's
+// word for word (an expt_tp left out is 0 in `specs`, "defaulted from tp" in the message);
+// nullopt for a valid layout. `typed_zero_expt_tp`: the indices of the specs whose expt_tp=0
+// the user typed, a size that breaks `positive` (command_line.hpp's request).
+inline std::optional<rule_break> check_layout_input(
+    int world, std::span<const grid_spec> specs,
+    std::span<const std::size_t> typed_zero_expt_tp = {}) {
   // A typed zero is a size that is not >= 1: handed to the library as one, so that it finds it
   // in its own order (this module's `positive`, after the rules that come before it).
   std::vector<grid_spec> checked(specs.begin(), specs.end());
-  for (grid_spec& s : checked)
-    if (typed_zero(s)) s.expt_tp = -1;
+  for (std::size_t i : typed_zero_expt_tp) checked[i].expt_tp = -1;
   const layout_error e = check_layout(world, checked);
   if (!e) return std::nullopt;
-  // Said apart where expt_tp alone breaks it (with tp=0 too, the spec's own values say it).
-  if (e.kind == error_kind::positive && e.module >= 0 && typed_zero(specs[e.module]) &&
-      specs[e.module].tp >= 1)
-    return rule_break{e.kind, std::string(e.words) + "; module '" +
-                                  std::string(specs[e.module].name_view()) +
-                                  "': expt_tp=0 was given (only a key that is left out takes "
-                                  "its default, tp)"};
-  return rule_break{e.kind, describe(e, world, specs)};
+  const bool typed_zero =
+      e.module >= 0 && std::find(typed_zero_expt_tp.begin(), typed_zero_expt_tp.end(),
+                                 static_cast<std::size_t>(e.module)) != typed_zero_expt_tp.end();
+  if (e.kind != error_kind::positive || !typed_zero)
+    return rule_break{e.kind, describe(e, world, specs)};
+  // The module's other broken sizes as the library says them (its expt_tp set aside), then
+  // the typed zero, which the library would call defaulted.
+  checked[e.module].expt_tp = 1;
+  std::string message = describe(e, world, checked);
+  if (!message.ends_with(": ")) message += ", ";
+  return rule_break{e.kind, message + "expt_tp=0 was given (only a key that is left out takes "
+                                      "its default, tp)"};
 }
-
 }  // namespace hetgrid::inspect

@@ -51,8 +51,8 @@ int write_failed(int error_number) {
 }
 
 int run(const hg::inspect::request& req) {
-  if (const auto broken = hg::inspect::check_layout_input(req.world, req.modules,
-                                                          hg::inspect::expt_tp_zero::typed))
+  if (const auto broken =
+          hg::inspect::check_layout_input(req.world, req.modules, req.typed_zero_expt_tp))
     return fail(broken->message);
   const hg::runtime_topology layout(req.world, req.modules);
   // Placement comes after every rule of the layout (docs/CONTRACT.md section 6).

@@ -2,11 +2,14 @@
 // of section 4, the kinds a program adds): for each rule its kind word, its predicate (detail::,
 // true when the rule holds), its facts (detail::, what broke it, as 'module',
 // [first, end), name=value) and its words. The static_asserts (module_grid, topology, bridge_of,
-// with_kinds), check_layout(), describe(), check_bridge() and the executor's world-size check
-// are all generated from these rows, in this order. A message is the words, "; " and the facts.
+// with_kinds, on_nodes, checked_kind), check_layout(), describe(), check_bridge() and the
+// executor's world-size check are all generated from these rows, in this order. A message is
+// the words, "; " and the facts.
 //
 // X-macros, because a C++20 static_assert takes only a string literal: a row is the one place
-// that literal is written, and the run-time check must say exactly the same words.
+// that literal is written, and the run-time check must say exactly the same words. Each rule's
+// static_assert itself is a class template below the rows, out of any macro, so that what the
+// compiler prints is the words and the instantiation chain, not the chain of macro expansions.
 //
 // Not rows, and why:
 //  - module_grid's pp agreement (the base and expert views give the same pp groups) is no rule
@@ -19,6 +22,8 @@
 //    slots, 8 distinct settings) are sizes of fixed constexpr tables, not rules of a layout:
 //    a throw in a constant expression stops the build with the literal shown.
 #pragma once
+
+#include <string_view>
 
 #include "hetgrid/detail/rule_message.hpp"
 
@@ -53,6 +58,11 @@
   "bridge: the destination module is not a module of the topology"
 #define HETGRID_RULE_BRIDGE_DISTINCT "bridge: the source and destination must be different modules"
 #define HETGRID_RULE_KIND_NONE "kind: with_kinds needs at least one kind"
+#define HETGRID_RULE_KIND_NOT_BUILT                                              \
+  "kind: this layout builds no group of this kind; add it with "                 \
+  "topology<...>::with_kinds<kind>, or look it up at run time with g[kind]"
+#define HETGRID_RULE_KIND_OFF_LANGUAGE \
+  "kind: embd and pos_embd groups are built for the language module alone"
 #define HETGRID_RULE_KIND_FITS                                                                 \
   "kind: a program's own kind needs a name, dims of its view (at least one), and a name that " \
   "no built-in kind, alias, embd, pos_embd or earlier kind of its own has"
@@ -105,18 +115,148 @@
   X(positive, node_size_positive, HETGRID_RULE_NODE_POSITIVE) \
   X(placement, groups_inside_nodes, HETGRID_RULE_PLACEMENT)
 
-// A rule's static_assert: HETGRID_RULE_ASSERT(member, condition, words, message). Where the
-// compiler takes a computed message (C++26, P2741: clang >= 17 with -std=c++2c, g++ >= 14) it
-// prints `message`, a detail::rule_message; elsewhere (g++ 12, nvcc) the words alone. clang
-// evaluates a message even when the condition holds, so the condition is kept in `member` and
-// the facts are computed only when it is false (rule_text: a rule that holds costs an empty
-// message, not a buffer).
+// A kind a program names as a constant (checked_kind<Described, Module, Kind>, checked_kind.hpp):
+// X(kind, predicate, words) with predicate(kind_place); the facts name the kind and the module.
+// Rows, though of one site, because clang prints a site inside a row without macro notes.
+#define HETGRID_KIND_PLACE_RULES(X)                                \
+  X(kind, kind_built, HETGRID_RULE_KIND_NOT_BUILT)                 \
+  X(kind, kind_in_language, HETGRID_RULE_KIND_OFF_LANGUAGE)
+
+// A rule's static_assert: HETGRID_RULE_ASSERT(rule, condition, words, message) instantiates
+// detail::<rule>_rule<condition> below, whose own static_assert fails where the rule is broken.
+// The static_assert sits in a class template written out of any macro, so that g++ prints the
+// words and the instantiation chain (with the spec's values), not the chain of macro
+// expansions. Where the compiler takes a computed message (C++26, P2741: clang >= 17 with
+// -std=c++2c, g++ >= 14) it prints `message`, a detail::rule_message; elsewhere (g++ 12, nvcc)
+// the words alone. clang evaluates a message even when the condition holds, so the facts are
+// computed only when it is false (rule_text: a rule that holds costs an empty message).
+// `words` are the row's: each template's are the same (tests/test_check_layout.cpp).
 #if defined(__cpp_static_assert) && __cpp_static_assert >= 202306L
 #define HETGRID_COMPUTED_RULE_MESSAGES 1
-#define HETGRID_RULE_ASSERT(member, condition, words, message) \
-  static constexpr bool member = (condition);                  \
-  static_assert(member, ::hetgrid::detail::rule_text<member>([] { return message; }));
+#define HETGRID_RULE_ASSERT(rule, condition, words, message) \
+  static_assert(                                             \
+      ::hetgrid::detail::rule##_rule<(condition), decltype([] { return message; })>::checked);
+#define HETGRID_RULE_TEXT(words) ::hetgrid::detail::rule_text<Holds>(Make{})
 #else
 #define HETGRID_COMPUTED_RULE_MESSAGES 0
-#define HETGRID_RULE_ASSERT(member, condition, words, message) static_assert(condition, words);
+#define HETGRID_RULE_ASSERT(rule, condition, words, message) \
+  static_assert(::hetgrid::detail::rule##_rule<(condition)>::checked);
+#define HETGRID_RULE_TEXT(words) words
 #endif
+
+namespace hetgrid::detail {
+
+// One template a rule, its static_assert spelled out: a C++20 message is a string literal, and
+// a static_assert that a macro writes makes g++ print that macro's expansions (6 notes, 18 lines
+// for a row). Holds is the rule's condition, Make (C++26) makes its message. A rule added to the
+// table without one here stops the build at its row's site; `words` must be the row's (checked
+// in tests/test_check_layout.cpp: here it cost every program 3 % of the seed TU). `checked` is
+// true even where the rule is broken, so that the site's own assert adds no second error.
+struct rule_base {
+  static constexpr bool checked = true;
+};
+struct words_alone {  // the Make of a rule asked for its words only
+  constexpr no_message operator()() const { return {}; }
+};
+template <bool Holds, class Make = words_alone>
+struct has_modules_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_NAMES_EMPTY));
+  static constexpr std::string_view words = HETGRID_RULE_NAMES_EMPTY;
+};
+template <bool Holds, class Make = words_alone>
+struct one_language_module_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_LANGUAGE));
+  static constexpr std::string_view words = HETGRID_RULE_LANGUAGE;
+};
+template <bool Holds, class Make = words_alone>
+struct names_distinct_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_NAMES_DISTINCT));
+  static constexpr std::string_view words = HETGRID_RULE_NAMES_DISTINCT;
+};
+template <bool Holds, class Make = words_alone>
+struct world_positive_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_WORLD_POSITIVE));
+  static constexpr std::string_view words = HETGRID_RULE_WORLD_POSITIVE;
+};
+template <bool Holds, class Make = words_alone>
+struct sizes_positive_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_POSITIVE));
+  static constexpr std::string_view words = HETGRID_RULE_POSITIVE;
+};
+template <bool Holds, class Make = words_alone>
+struct dense_divisible_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_DIVISIBLE_DENSE));
+  static constexpr std::string_view words = HETGRID_RULE_DIVISIBLE_DENSE;
+};
+template <bool Holds, class Make = words_alone>
+struct expert_divisible_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_DIVISIBLE_EXPERT));
+  static constexpr std::string_view words = HETGRID_RULE_DIVISIBLE_EXPERT;
+};
+template <bool Holds, class Make = words_alone>
+struct fits_world_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_WORLD));
+  static constexpr std::string_view words = HETGRID_RULE_WORLD;
+};
+template <bool Holds, class Make = words_alone>
+struct spans_disjoint_or_equal_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_DISJOINT));
+  static constexpr std::string_view words = HETGRID_RULE_DISJOINT;
+};
+template <bool Holds, class Make = words_alone>
+struct spans_cover_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_PARTITION));
+  static constexpr std::string_view words = HETGRID_RULE_PARTITION;
+};
+template <bool Holds, class Make = words_alone>
+struct source_in_topology_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_BRIDGE_SOURCE));
+  static constexpr std::string_view words = HETGRID_RULE_BRIDGE_SOURCE;
+};
+template <bool Holds, class Make = words_alone>
+struct destination_in_topology_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_BRIDGE_DESTINATION));
+  static constexpr std::string_view words = HETGRID_RULE_BRIDGE_DESTINATION;
+};
+template <bool Holds, class Make = words_alone>
+struct ends_distinct_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_BRIDGE_DISTINCT));
+  static constexpr std::string_view words = HETGRID_RULE_BRIDGE_DISTINCT;
+};
+template <bool Holds, class Make = words_alone>
+struct leader_counts_divide_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_BRIDGE_DIVISIBLE));
+  static constexpr std::string_view words = HETGRID_RULE_BRIDGE_DIVISIBLE;
+};
+template <bool Holds, class Make = words_alone>
+struct some_extra_kind_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_KIND_NONE));
+  static constexpr std::string_view words = HETGRID_RULE_KIND_NONE;
+};
+template <bool Holds, class Make = words_alone>
+struct extra_kinds_fit_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_KIND_FITS));
+  static constexpr std::string_view words = HETGRID_RULE_KIND_FITS;
+};
+template <bool Holds, class Make = words_alone>
+struct node_size_positive_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_NODE_POSITIVE));
+  static constexpr std::string_view words = HETGRID_RULE_NODE_POSITIVE;
+};
+template <bool Holds, class Make = words_alone>
+struct groups_inside_nodes_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_PLACEMENT));
+  static constexpr std::string_view words = HETGRID_RULE_PLACEMENT;
+};
+template <bool Holds, class Make = words_alone>
+struct kind_built_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_KIND_NOT_BUILT));
+  static constexpr std::string_view words = HETGRID_RULE_KIND_NOT_BUILT;
+};
+template <bool Holds, class Make = words_alone>
+struct kind_in_language_rule : rule_base {
+  static_assert(Holds, HETGRID_RULE_TEXT(HETGRID_RULE_KIND_OFF_LANGUAGE));
+  static constexpr std::string_view words = HETGRID_RULE_KIND_OFF_LANGUAGE;
+};
+
+}  // namespace hetgrid::detail
