@@ -19,31 +19,21 @@
 
 namespace hetgrid {
 
-// Every dim of a module once, in view order (view.hpp), pp in the base view alone: what a
-// module's sizes and a rank's coordinates are printed as.
-struct module_dim {
-  view in_view;
-  int index;  // in its view
-  constexpr std::string_view name() const { return dims_of(in_view)[index]; }
-};
-inline constexpr auto module_dims = [] {
-  std::array<module_dim, 2 * view_dim_count - 1> dims{};
-  int n = 0;
-  for (int i = 0; i < view_dim_count; ++i) dims[n++] = {view::base, i};
-  for (int i = 0; i < view_dim_count; ++i)
-    if (i != pp_dim) dims[n++] = {view::expert, i};
-  return dims;
-}();
-
-// A rank's coordinate in every dim of both views (the members in module_dims' order).
+// A rank's coordinate in every dim of both views: a member a dim (HETGRID_DIMS), in
+// module_dims' order.
 struct rank_coords {
-  int tp = 0, gtp_remat = 0, cp = 0, dp = 0, pp = 0;
-  int expt_tp = 0, ep = 0, expt_gtp_remat = 0, expt_dp = 0;
+#define HETGRID_COORD_MEMBER(dim, views, size) int dim = 0;
+  HETGRID_DIMS(HETGRID_COORD_MEMBER)
+#undef HETGRID_COORD_MEMBER
 
   constexpr int at(const module_dim& d) const {
-    const int all[] = {tp, gtp_remat, cp, dp, pp, expt_tp, ep, expt_gtp_remat, expt_dp};
-    if (d.in_view == view::base || d.index == pp_dim) return all[d.index];  // pp is last
-    return all[view_dim_count + d.index];
+#define HETGRID_COORD_VALUE(dim, views, size) dim,
+    const int all[] = {HETGRID_DIMS(HETGRID_COORD_VALUE)};
+#undef HETGRID_COORD_VALUE
+    for (int line = 0; line < detail::dim_count; ++line)
+      if (module_dims[line].in_view == d.in_view && module_dims[line].index == d.index)
+        return all[line];
+    return all[detail::dim_line::pp];  // pp asked of the expert view
   }
   friend constexpr bool operator==(const rank_coords&, const rank_coords&) = default;
 };
@@ -89,23 +79,22 @@ class grid {
   // Any spec gives a grid without overflow or a division by zero; its groups mean something
   // only when check_module(spec) == error_kind::none.
   constexpr explicit grid(const grid_spec& spec)
-      : ranks(spec.ranks),
-        tp(spec.tp),
-        cp(spec.cp),
-        pp(spec.pp),
-        gtp_remat(spec.gtp_remat),
-        ep(spec.ep),
-        expt_tp(spec.resolved_expt_tp()),
-        expt_gtp_remat(spec.expt_gtp_remat),
-        offset(spec.offset),
+      :
+#define HETGRID_GRID_FIELD_INIT(field, default_value) field(spec.field),
+        HETGRID_SPEC_FIELDS(HETGRID_GRID_FIELD_INIT)
+#undef HETGRID_GRID_FIELD_INIT
         language(spec.language),
-        dp(quotient(spec.ranks, detail::dense_product(spec))),
-        expt_dp(quotient(spec.ranks, detail::expert_product(spec))),
         size(spec.ranks),
-        spec_(spec),
-        sizes_{dims_array{tp, gtp_remat, cp, dp, pp},
-               dims_array{expt_tp, ep, expt_gtp_remat, expt_dp, pp}},
-        strides_{strides_of(sizes_[0]), strides_of(sizes_[1])} {}
+        spec_(spec) {
+    // Every dim its size by its SIZE (HETGRID_DIMS): a field as given, expt_tp resolved, dp
+    // and expt_dp derived; then both views' sizes and strides.
+#define HETGRID_GRID_DIM_SIZE(dim, views, size) \
+  dim = HETGRID_DIM_SIZE_##size(dim, views, spec); \
+  place(detail::dim_line::dim, dim);
+    HETGRID_DIMS(HETGRID_GRID_DIM_SIZE)
+#undef HETGRID_GRID_DIM_SIZE
+    strides_ = {strides_of(sizes_[0]), strides_of(sizes_[1])};
+  }
 
   constexpr const grid_spec& spec() const { return spec_; }
   constexpr std::string_view name() const { return spec_.name_view(); }
@@ -124,9 +113,13 @@ class grid {
   // std::out_of_range at run time (detail::rank_outside_module), here and in group_of.
   constexpr rank_coords coords(int rank) const {
     if (!contains(rank)) detail::rank_outside_module(name(), rank, offset, ranks);
-    const dims_array b = local_coords(view::base, rank - offset);
-    const dims_array e = local_coords(view::expert, rank - offset);
-    return {b[0], b[1], b[2], b[3], b[4], e[0], e[1], e[2], e[3]};
+    const dims_array c[2] = {local_coords(view::base, rank - offset),
+                             local_coords(view::expert, rank - offset)};
+#define HETGRID_GRID_COORD(dim, views, size) \
+  c[module_dims[detail::dim_line::dim].in_view == view::base ? 0 : 1]         \
+   [module_dims[detail::dim_line::dim].index],
+    return {HETGRID_DIMS(HETGRID_GRID_COORD)};
+#undef HETGRID_GRID_COORD
   }
   constexpr bool is_first_stage(int rank) const { return coords(rank).pp == 0; }
   constexpr bool is_last_stage(int rank) const { return coords(rank).pp == pp - 1; }
@@ -212,15 +205,23 @@ class grid {
   }
   constexpr int pp_group_index(int rank) const { return (rank - offset) % (ranks / pp); }
 
-  // The fields of the spec, resolved, and the derived dims (docs/CONTRACT.md section 1).
-  int ranks, tp, cp, pp, gtp_remat, ep, expt_tp, expt_gtp_remat, offset;
+  // The fields of the spec, resolved, and the derived dims (docs/CONTRACT.md section 1): a
+  // member a field (HETGRID_SPEC_FIELDS), then one a derived dim (HETGRID_DIMS' rest lines).
+#define HETGRID_GRID_FIELD(field, default_value) int field;
+  HETGRID_SPEC_FIELDS(HETGRID_GRID_FIELD)
+#undef HETGRID_GRID_FIELD
   bool language;
-  int dp, expt_dp;
+#define HETGRID_GRID_DERIVED(dim, views, size) HETGRID_DIM_DERIVED_##size(int dim = 0;)
+  HETGRID_DIMS(HETGRID_GRID_DERIVED)
+#undef HETGRID_GRID_DERIVED
   int size;  // = ranks, as HyperCommGrid.size
 
  private:
-  static constexpr int quotient(int a, long long b) {
-    return b > 0 && a >= 0 ? static_cast<int>(a / b) : 0;
+  // A dim's size at its place in each of its views.
+  constexpr void place(int line, int dim_size) {
+    const detail::dim_views in = detail::dim_rows[line].views;
+    if (detail::in_view(in, view::base)) sizes_[0][module_dims[line].index] = dim_size;
+    if (detail::in_view(in, view::expert)) sizes_[1][module_dims[line].index] = dim_size;
   }
 
   constexpr dims_array local_coords(view v, int local) const {
@@ -279,8 +280,14 @@ class grid {
 
   grid_spec spec_;
   // Both views' sizes and strides, computed once: asked for in every group, they cost a
-  // constant evaluation more than the rest of a split plan did.
-  std::array<dims_array, 2> sizes_, strides_;
+  // constant evaluation more than the rest of a split plan did. A view's padding (view.hpp) is
+  // a dim of size 1.
+  static constexpr dims_array padded() {
+    dims_array ones{};
+    for (int& n : ones) n = 1;
+    return ones;
+  }
+  std::array<dims_array, 2> sizes_{padded(), padded()}, strides_{};
 };
 
 constexpr int group_range::size() const { return grid_->group_count(kind_); }

@@ -7,6 +7,7 @@
 
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/error_kind.hpp"
+#include "hetgrid/view.hpp"
 
 namespace hetgrid {
 
@@ -73,19 +74,60 @@ constexpr long long saturating_product(std::initializer_list<int> sizes) {
   return product;
 }
 
-constexpr long long dense_product(const grid_spec& s) {
-  return saturating_product({s.tp, s.gtp_remat, s.cp, s.pp});
+// A dim's size, from a spec s, by its SIZE in HETGRID_DIMS (view.hpp): HETGRID_DIM_SIZE_##size.
+#define HETGRID_DIM_SIZE_field(dim, views, s) (s).dim
+#define HETGRID_DIM_SIZE_resolved(dim, views, s) (s).resolved_##dim()
+#define HETGRID_DIM_SIZE_rest(dim, views, s) \
+  ::hetgrid::detail::rest_size(s, ::hetgrid::detail::dim_views::views)
+
+// The product of the dims of view v that take their size from the spec (every one but the
+// derived dim): tp*gtp_remat*cp*pp in the base view, expt_tp*ep*expt_gtp_remat*pp in the expert.
+constexpr long long own_product(const grid_spec& s, view v) {
+#define HETGRID_DIM_FACTOR(dim, views, size)                       \
+  HETGRID_DIM_OWN_##size(in_view(dim_views::views, v) ? HETGRID_DIM_SIZE_##size(dim, views, s) \
+                                                      : 1, )
+  return saturating_product({HETGRID_DIMS(HETGRID_DIM_FACTOR)});
+#undef HETGRID_DIM_FACTOR
 }
-constexpr long long expert_product(const grid_spec& s) {
-  return saturating_product({s.resolved_expt_tp(), s.ep, s.expt_gtp_remat, s.pp});
+constexpr long long dense_product(const grid_spec& s) { return own_product(s, view::base); }
+constexpr long long expert_product(const grid_spec& s) { return own_product(s, view::expert); }
+
+// The spec fields of view v's dims that take their size from the spec, in view order: the
+// factors of own_product, as the divisibility rules' messages name them.
+struct member_list {
+  spec_member items[view_dim_count]{};
+  int count = 0;
+};
+constexpr member_list own_members(view v) {
+  spec_member by_place[view_dim_count]{};
+#define HETGRID_DIM_MEMBER(dim, views, size)       \
+  HETGRID_DIM_OWN_##size(if (in_view(dim_views::views, v)) \
+                             by_place[dim_place(dim_line::dim)] = &grid_spec::dim;)
+  HETGRID_DIMS(HETGRID_DIM_MEMBER)
+#undef HETGRID_DIM_MEMBER
+  member_list list;
+  for (spec_member m : by_place)
+    if (m != nullptr) list.items[list.count++] = m;
+  return list;
+}
+
+// a / b, 0 where b is not positive (a spec that breaks a rule: its grid must still be made).
+constexpr int quotient(int a, long long b) {
+  return b > 0 && a >= 0 ? static_cast<int>(a / b) : 0;
+}
+
+// A derived dim's size: the ranks its view's other dims leave.
+constexpr int rest_size(const grid_spec& s, dim_views v) {
+  return quotient(s.ranks, own_product(s, v == dim_views::base ? view::base : view::expert));
 }
 
 // Each predicate is true when its rule holds (detail/rules.hpp); none divides by zero or
 // overflows, whatever the spec holds.
 constexpr bool sizes_positive(const grid_spec& s, int = 0) {
-  return s.ranks >= 1 && s.tp >= 1 && s.cp >= 1 && s.pp >= 1 && s.gtp_remat >= 1 && s.ep >= 1 &&
-         s.resolved_expt_tp() >= 1 && s.expt_gtp_remat >= 1 && s.offset >= 0 &&
-         s.name[0] != '\0';
+#define HETGRID_DIM_POSITIVE(dim, views, size) \
+  HETGRID_DIM_OWN_##size(HETGRID_DIM_SIZE_##size(dim, views, s) >= 1 &&)
+  return s.ranks >= 1 && HETGRID_DIMS(HETGRID_DIM_POSITIVE) s.offset >= 0 && s.name[0] != '\0';
+#undef HETGRID_DIM_POSITIVE
 }
 constexpr bool dense_divisible(const grid_spec& s, int = 0) {
   return !sizes_positive(s) || s.ranks % dense_product(s) == 0;

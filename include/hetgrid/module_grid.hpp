@@ -30,7 +30,11 @@ struct module_grid {
 #define HETGRID_MODULE_FIELD(field, default_value) static constexpr int field = value.field;
   HETGRID_SPEC_FIELDS(HETGRID_MODULE_FIELD)
 #undef HETGRID_MODULE_FIELD
-  static constexpr int dp = value.dp, expt_dp = value.expt_dp, size = value.size;
+#define HETGRID_MODULE_DERIVED(dim, views, size) \
+  HETGRID_DIM_DERIVED_##size(static constexpr int dim = value.dim;)
+  HETGRID_DIMS(HETGRID_MODULE_DERIVED)
+#undef HETGRID_MODULE_DERIVED
+  static constexpr int size = value.size;
   static constexpr bool language = value.language;
 
   // Both views put pp slowest with the same stride, so a pp group is the same rank set in

@@ -57,13 +57,15 @@ inline constexpr std::string_view usage_text =
     "backslash as \\\\ and each byte of a control or invisible character (bidi controls,\n"
     "zero-width characters, the soft hyphen, U+2028 ...) as \\xNN; JSON writes those as \\uXXXX.\n";
 
-// The keys above are spec_fields' names: a field added to grid_spec and not to this text stops
-// the build here.
+// The keys above are spec_fields' names and the dims HETGRID_DIMS': a field or a dim added and
+// not to this text stops the build here.
 static_assert([] {
   for (const spec_field& f : spec_fields)
     if (usage_text.find(f.name) == std::string_view::npos) return false;
+  for (const module_dim& d : module_dims)
+    if (usage_text.find(d.name()) == std::string_view::npos) return false;
   return true;
-}(), "usage_text: every field of grid_spec (spec_fields) is a key the text names");
+}(), "usage_text: every field of grid_spec (spec_fields) and every dim (module_dims) is named");
 
 // What the user asked for.
 struct request {

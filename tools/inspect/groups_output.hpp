@@ -21,6 +21,14 @@ struct groups_query {
   group_kind kind;  // a kind over the asked dims, in their view
 };
 
+// "tp, gtp_remat, cp, dp, pp": a view's dims, fastest first (its padding has no name).
+inline std::string dim_names_text(view v) {
+  std::string text;
+  for (std::string_view dim : dims_of(v))
+    if (!dim.empty()) text.append(text.empty() ? "" : ", ").append(dim);
+  return text;
+}
+
 // MODULE:DIM,DIM,... -> the module's index and a kind over those dims; a message (usage) where
 // the module does not exist, a dim is of no view, given twice, or the dims mix both views.
 inline std::variant<groups_query, std::string> resolve_groups(const runtime_topology& layout,
@@ -42,8 +50,8 @@ inline std::variant<groups_query, std::string> resolve_groups(const runtime_topo
   const dims_reading reading = read_dims(dims);
   switch (reading.problem) {
     case dims_problem::unknown_dim:
-      return "--groups: '" + std::string(reading.culprit) + "' is a dim of no view (base: tp, "
-             "gtp_remat, cp, dp, pp; expert: expt_tp, ep, expt_gtp_remat, expt_dp, pp)";
+      return "--groups: '" + std::string(reading.culprit) + "' is a dim of no view (base: " +
+             dim_names_text(view::base) + "; expert: " + dim_names_text(view::expert) + ")";
     case dims_problem::views_mixed:
       return std::string("--groups: the dims mix the base and the expert view");
     case dims_problem::dim_twice:

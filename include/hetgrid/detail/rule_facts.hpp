@@ -98,14 +98,16 @@ constexpr void sizes_positive_facts(rule_message& m, int, spec_list specs, int m
 }
 
 // `module 'x': ranks=R, a*b*c*d=P (a=.., b=..)`, the factors other than 1 in the parentheses.
-template <std::size_t N>
-constexpr void product_facts(rule_message& m, const grid_spec& s, const spec_member (&factors)[N],
-                             long long product) {
+constexpr void product_facts(rule_message& m, const grid_spec& s, view v) {
+  const member_list factors = own_members(v);
+  const long long product = own_product(s, v);
   module_named(m, s).field("ranks", s.ranks).put(", ");
-  for (std::size_t i = 0; i < N; ++i) m.put(i == 0 ? "" : "*").put(field_name(factors[i]));
+  for (int i = 0; i < factors.count; ++i)
+    m.put(i == 0 ? "" : "*").put(field_name(factors.items[i]));
   m.put(product >= (1LL << 62) ? ">=" : "=").put(product).put(" (");
   const char* separator = "";
-  for (spec_member f : factors) {
+  for (int i = 0; i < factors.count; ++i) {
+    const spec_member f = factors.items[i];
     const int value = resolved_field(s, f);
     const bool defaulted = f == &grid_spec::expt_tp && expt_tp_defaulted(s);
     if (value == 1 && !defaulted) continue;
@@ -116,14 +118,10 @@ constexpr void product_facts(rule_message& m, const grid_spec& s, const spec_mem
   m.put(")");
 }
 constexpr void dense_product_facts(rule_message& m, int, spec_list specs, int module) {
-  constexpr spec_member factors[] = {&grid_spec::tp, &grid_spec::gtp_remat, &grid_spec::cp,
-                                         &grid_spec::pp};
-  product_facts(m, specs[module], factors, dense_product(specs[module]));
+  product_facts(m, specs[module], view::base);
 }
 constexpr void expert_product_facts(rule_message& m, int, spec_list specs, int module) {
-  constexpr spec_member factors[] = {&grid_spec::expt_tp, &grid_spec::ep,
-                                         &grid_spec::expt_gtp_remat, &grid_spec::pp};
-  product_facts(m, specs[module], factors, expert_product(specs[module]));
+  product_facts(m, specs[module], view::expert);
 }
 
 constexpr void span_past_world_facts(rule_message& m, int world, spec_list specs, int module) {
