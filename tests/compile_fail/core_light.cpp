@@ -1,6 +1,6 @@
-// <hetgrid/core.hpp> declares and checks a layout without parsing <string>, <stdexcept>,
-// <vector>, <iterator>, <numeric> or <algorithm>: what keeps it cheap to include (BENCHMARKS.md,
-// "Compile time"); nor do the split plan and the bridge's plan. libstdc++'s include guards say
+// <hetgrid/core.hpp> declares and checks a layout without parsing <string>, <stdexcept>, <vector>,
+// <iterator>, <numeric> or <algorithm>: what keeps it cheap to include (BENCHMARKS.md, "The core
+// without <string>"); nor do the split plan and the bridge's plan. libstdc++'s include guards say
 // which of them a TU has parsed.
 #include <hetgrid/bridge.hpp>
 #include <hetgrid/core.hpp>

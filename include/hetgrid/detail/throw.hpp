@@ -1,7 +1,7 @@
-// hetgrid/detail/throw.hpp: the standard exceptions the compile-time core throws at run time
-// (std::out_of_range, std::invalid_argument), thrown without parsing <stdexcept>: that header
-// brings <string>, which alone would double what including the core costs (BENCHMARKS.md,
-// "Compile time"). libstdc++ declares its throwers in a small header; elsewhere the full one.
+// hetgrid/detail/throw.hpp: the standard exception the compile-time core throws at run time
+// (std::out_of_range, for a rank outside a module), thrown without parsing <stdexcept>: that header
+// brings <string>, which alone would double what including the core costs (BENCHMARKS.md, "The core
+// without <string>"). libstdc++ declares its throwers in a small header; elsewhere the full one.
 #pragma once
 
 #include "hetgrid/detail/rule_message.hpp"  // first: its <string_view> says which library
@@ -22,13 +22,6 @@ namespace hetgrid::detail {
   std::__throw_out_of_range(message.data());
 #else
   throw std::out_of_range(std::string(message.view()));
-#endif
-}
-[[noreturn]] inline void throw_invalid_argument(const rule_message& message) {
-#ifdef HETGRID_LIGHT_THROW
-  std::__throw_invalid_argument(message.data());
-#else
-  throw std::invalid_argument(std::string(message.view()));
 #endif
 }
 
