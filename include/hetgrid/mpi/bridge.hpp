@@ -108,8 +108,9 @@ class bridge {
     {
       const watchdog::guard armed = groups.watch(MPI_Comm(groups.world()), own->label)
                                         .arm("MPI_Comm_create_group (bridge share)");
-      own->comm = detail::create_group(groups.world(), at->members, tag(2 + phase),
-                                       "the share group '" + own->label.label() + "'");
+      own->comm = detail::create_group(groups.world(), at->members, tag(2 + phase), [&] {
+        return "the share group '" + own->label.label() + "'";
+      });
     }
     own->watched.emplace(groups.watch(MPI_Comm(own->comm), own->label));
     members_[phase] = at->members;

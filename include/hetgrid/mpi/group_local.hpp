@@ -32,21 +32,23 @@ namespace detail {
 // where the order alone would (a plan of more classes reuses tags, still in that order).
 constexpr int create_group_tag(int class_id) { return class_id % 32768; }
 
-// `what` names the group in the error, e.g. "the images:tp groups (class 3, a group of 2 ranks)".
-[[noreturn]] inline void create_group_failed(const char* call, int code, const std::string& what) {
+// `what()` names the group in the error, e.g. "the images:tp groups (class 3, a group of 2
+// ranks)": built only when a call fails, so that a creation allocates no text.
+template <class What>
+[[noreturn]] void create_group_failed(const char* call, int code, const What& what) {
   char text[MPI_MAX_ERROR_STRING]{};
   int length = 0;
   if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
-  throw std::runtime_error("hetgrid: " + std::string(call) + " for " + what +
+  throw std::runtime_error("hetgrid: " + std::string(call) + " for " + std::string(what()) +
                            " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
 // The communicator of exactly `members`, made by them alone (each passes the same `tag`).
 // Members ascend, so each one's rank in it is its place in the enumeration. Boost.MPI makes MPI
-// return its errors, so a call MPI refuses throws, naming the group as `what` does.
-inline boost::mpi::communicator create_group(const boost::mpi::communicator& job,
-                                             const rank_group& members, int tag,
-                                             const std::string& what) {
+// return its errors, so a call MPI refuses throws, naming the group as `what()` does.
+template <class What>
+boost::mpi::communicator create_group(const boost::mpi::communicator& job,
+                                      const rank_group& members, int tag, const What& what) {
   MPI_Group job_group = MPI_GROUP_NULL, group = MPI_GROUP_NULL;
   int rc = MPI_Comm_group(job, &job_group);
   if (rc != MPI_SUCCESS) create_group_failed("MPI_Comm_group", rc, what);
@@ -65,11 +67,11 @@ inline boost::mpi::communicator create_group(const boost::mpi::communicator& job
 inline boost::mpi::communicator create_group(const boost::mpi::communicator& job,
                                              const rank_group& members,
                                              const class_request& request) {
-  return create_group(job, members, create_group_tag(request.id),
-                      "the " + std::string(request.module_name) + ":" +
-                          std::string(request.slot_name) + " groups (class " +
-                          std::to_string(request.id) + ", a group of " +
-                          std::to_string(members.size()) + " ranks)");
+  return create_group(job, members, create_group_tag(request.id), [&] {
+    return "the " + std::string(request.module_name) + ":" + std::string(request.slot_name) +
+           " groups (class " + std::to_string(request.id) + ", a group of " +
+           std::to_string(members.size()) + " ranks)";
+  });
 }
 
 }  // namespace detail
