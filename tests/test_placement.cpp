@@ -1,6 +1,6 @@
-// Placement on nodes (docs/CONTRACT.md section 6): on_nodes<N, kinds...> at compile time, the
-// run-time check and its message, the launched job's check over hosts, and the closed form that
-// says whether any group crosses, against listing every group.
+// Placement on nodes (docs/CONTRACT.md section 1, "Placement on nodes"): on_nodes<N, kinds...> at
+// compile time, the run-time check and its message, the launched job's check over hosts, and the
+// closed form that says whether any group crosses, against listing every group.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 

@@ -1,8 +1,8 @@
-// hetgrid/placement_check.hpp: placement on nodes (docs/CONTRACT.md section 6). Ranks fill nodes
-// in order, N a node; a group of a within-node kind (default tp and expt_tp) must not cross a
-// node boundary. topology<...>::on_nodes<N, kinds...> asserts it at compile time
-// (placed_on_nodes); check_placement() says it at run time, as a value. The messages as
-// std::string and check_hosts() (a job as launched) are in describe.hpp; placement.hpp has both.
+// hetgrid/placement_check.hpp: placement on nodes (docs/CONTRACT.md section 1, "Placement on
+// nodes"). Ranks fill nodes in order, N a node; a group of a within-node kind (default tp and
+// expt_tp) must not cross a node boundary. topology<...>::on_nodes<N, kinds...> asserts it at
+// compile time (placed_on_nodes); check_placement() says it at run time, as a value. The messages
+// as std::string and check_hosts() (a job as launched) are in describe.hpp; placement.hpp has both.
 #pragma once
 
 #include <array>

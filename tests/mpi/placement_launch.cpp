@@ -1,9 +1,9 @@
-// The job as launched against on_nodes (docs/CONTRACT.md section 6): the seed's layout on nodes
-// of 2, built over MPI. Where every tp / expt_tp group's ranks share a host, the groups are
-// built ("placement_launch: PASSED"); where one group holds ranks of two hosts, every rank must
-// end with the same placement error, before any group is built, and say so on stderr; rank 0
-// then reports how many ranks did ("every rank of 8 ended with the same placement error").
-// Exit status 1 on a rank that caught the error, 0 where the groups were built.
+// The job as launched against on_nodes (docs/CONTRACT.md section 1, "Placement on nodes"): the
+// seed's layout on nodes of 2, built over MPI. Where every tp / expt_tp group's ranks share a host,
+// the groups are built ("placement_launch: PASSED"); where one group holds ranks of two hosts,
+// every rank must end with the same placement error, before any group is built, and say so on
+// stderr; rank 0 then reports how many ranks did ("every rank of 8 ended with the same placement
+// error"). Exit status 1 on a rank that caught the error, 0 where the groups were built.
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdio>

@@ -55,7 +55,8 @@ int run(const hg::inspect::request& req) {
           hg::inspect::check_layout_input(req.world, req.modules, req.typed_zero_expt_tp))
     return fail(broken->message);
   const hg::runtime_topology layout(req.world, req.modules);
-  // Placement comes after every rule of the layout (docs/CONTRACT.md section 6).
+  // Placement comes after every rule of the layout (docs/CONTRACT.md section 1, "Placement on
+  // nodes").
   std::vector<hg::group_kind> within;
   std::optional<hg::node_placement> nodes;
   if (req.ranks_per_node) {
