@@ -63,9 +63,8 @@ inline std::optional<std::string> check_hosts(std::span<const grid> grids,
         for (const int r : group)
           if (hosts[r] != hosts[group.front()]) {
             detail::rule_message m;
-            m.put(HETGRID_RULE_PLACEMENT).put("; ").quoted(g.name()).put(" ");
-            detail::put_members(m.put(kind.name_view()).put(" group "), group);
-            m.put(" holds ranks of hosts ").quoted(hosts[group.front()]).put(" (rank ");
+            detail::put_broken_group(m, g, kind, group).put(" holds ranks of hosts ");
+            m.quoted(hosts[group.front()]).put(" (rank ");
             m.put(group.front()).put(") and ").quoted(hosts[r]).put(" (rank ").put(r).put(")");
             return std::string(m.view());
           }

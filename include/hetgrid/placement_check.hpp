@@ -158,6 +158,13 @@ constexpr rule_message& put_members(rule_message& m, const rank_group& group) {
   return m.put("]");
 }
 
+// The start of every placement message: the words, then "'module' kind group [members]".
+constexpr rule_message& put_broken_group(rule_message& m, const grid& g,
+                                         const group_kind& kind, const rank_group& group) {
+  m.put(HETGRID_RULE_PLACEMENT).put("; ").quoted(g.name()).put(" ").put(kind.name_view());
+  return put_members(m.put(" group "), group);
+}
+
 }  // namespace detail
 
 // The placement rules of detail/rules.hpp over a layout's grids, in their order; the first
@@ -187,8 +194,7 @@ constexpr rule_message placement_message(const placement_error& e, std::span<con
   if (!e) return m.put("none");
   if (e.kind == error_kind::positive)
     return m.put(HETGRID_RULE_NODE_POSITIVE).put("; ").field("ranks_per_node", e.ranks_per_node);
-  m.put(HETGRID_RULE_PLACEMENT).put("; ").quoted(grids[e.module].name()).put(" ");
-  put_members(m.put(e.within.name_view()).put(" group "), e.group);
+  put_broken_group(m, grids[e.module], e.within, e.group);
   return m.put(" crosses the boundary at rank ").put(e.boundary).put(" (nodes of ")
       .put(e.ranks_per_node).put(" ranks)");
 }

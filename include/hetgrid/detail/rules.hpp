@@ -107,9 +107,9 @@
   X(kind, some_extra_kind, no_kind_facts, HETGRID_RULE_KIND_NONE) \
   X(kind, extra_kinds_fit, unfit_kind_facts, HETGRID_RULE_KIND_FITS)
 
-// The rules of topology<...>::on_nodes<N, kinds...> (placement.hpp), after every rule above:
+// The rules of topology<...>::on_nodes<N, kinds...> (placement_check.hpp), after every rule above:
 // X(kind, predicate, words) with predicate(node size, within-node kinds, grids). Their facts
-// (the group, its ranks, the boundary) come from placement.hpp's own finder, which walks the
+// (the group, its ranks, the boundary) come from placement_check.hpp's own finder, which walks the
 // groups only where the closed-form check failed; at compile time the words alone.
 #define HETGRID_PLACEMENT_RULES(X)                          \
   X(positive, node_size_positive, HETGRID_RULE_NODE_POSITIVE) \
