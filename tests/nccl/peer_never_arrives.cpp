@@ -27,8 +27,11 @@ int main(int argc, char** argv) {
   std::string why = usable ? "" : "no usable GPU here";
   if (usable && gpu_peer) why = gpu_check::peer_refusal(world);
   if (!why.empty()) {
+    const int code = rank == 0 ? gpu_check::skip("peer_never_arrives", why) : gpu_check::skip_code;
+    // Rank 0's line is out before any rank exits 77: mpirun then kills the ranks still running.
+    MPI_Barrier(MPI_COMM_WORLD);
     MPI_Finalize();
-    return rank == 0 ? gpu_check::skip("peer_never_arrives", why) : gpu_check::skip_code;
+    return code;
   }
   if (rank == 1) {
     // The bootstrap's MPI steps (the node's ranks, the placement check, the id's broadcast),
