@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -245,4 +247,34 @@ TEST_CASE("many modules: the sorting checks find a repeated name and an overlap 
   std::vector<hg::grid_spec> gap = specs;
   gap[5].ranks = 2;  // overlaps its neighbour below
   CHECK(hg::check_layout(n + 1, gap).kind == hg::error_kind::disjoint);
+}
+
+TEST_CASE("lists: every container a std::span<const T> is made from gives the same answer") {
+  // An overlap at the second module: the check must read every element, in order.
+  const hg::grid_spec broken[] = {module("images", 4), language(4, 2)};
+  const std::array<hg::grid_spec, 2> as_array{broken[0], broken[1]};
+  const std::vector<hg::grid_spec> as_vector(std::begin(broken), std::end(broken));
+  std::vector<hg::grid_spec> mutable_specs = as_vector;
+  const std::span<const hg::grid_spec> as_span(as_vector);
+  const std::span<hg::grid_spec> as_mutable_span(mutable_specs);
+  for (const hg::layout_error e :
+       {hg::check_layout(6, broken), hg::check_layout(6, as_array), hg::check_layout(6, as_vector),
+        hg::check_layout(6, as_span), hg::check_layout(6, as_mutable_span),
+        hg::check_layout(6, hg::const_span<hg::grid_spec>(as_vector.data(), 2))}) {
+    CHECK(e.kind == error_kind::disjoint);
+  }
+  // A prefix is a list of its own: the first module alone has no language module.
+  CHECK(hg::check_layout(4, hg::const_span<hg::grid_spec>(as_vector.data(), 1)).kind ==
+        error_kind::language);
+  CHECK(hg::check_layout(4, hg::const_span<hg::grid_spec>()).kind == error_kind::names);
+
+  // And back to std::span, pointing at the same elements.
+  const hg::const_span<hg::grid_spec> list(as_vector);
+  const std::span<const hg::grid_spec> back = list;
+  CHECK(back.data() == as_vector.data());
+  CHECK(back.size() == 2);
+  const hg::process_groups<int> groups;
+  const std::span<const hg::group_kind> slots = groups.slots();
+  CHECK(slots.size() == hg::builtin_slots.size());
+  CHECK(slots.data() == hg::builtin_slots.data());
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "hetgrid/checked_kind.hpp"
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/error_kind.hpp"
 #include "hetgrid/for_each_module.hpp"
 #include "hetgrid/grid.hpp"

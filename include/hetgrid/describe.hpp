@@ -6,10 +6,10 @@
 #pragma once
 
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/error.hpp"
 #include "hetgrid/grid.hpp"
@@ -21,23 +21,23 @@ namespace hetgrid {
 // The message of a broken rule: its words (as the compiler shows them), "; " and its facts
 // (detail/rule_facts.hpp), e.g. `world: ...; 'language' [4, 10) does not fit a world of 8`.
 // Names are printed as given: callers that print to a terminal or a file escape the message.
-inline std::string describe(const layout_error& e, int world, std::span<const grid_spec> specs) {
+inline std::string describe(const layout_error& e, int world, const_span<grid_spec> specs) {
   if (!e) return "none";
   return std::string(detail::layout_message(e.words, e.facts, world, specs, e.module).view());
 }
 
-inline void validate_layout(int world, std::span<const grid_spec> specs) {
+inline void validate_layout(int world, const_span<grid_spec> specs) {
   if (const layout_error e = check_layout(world, specs))
     throw topology_error(e.kind, describe(e, world, specs));
 }
 
 // The placement rule's message (detail::placement_message).
-inline std::string describe(const placement_error& e, std::span<const grid> grids) {
+inline std::string describe(const placement_error& e, const_span<grid> grids) {
   return std::string(detail::placement_message(e, grids).view());
 }
 
 // A layout's rules, then placement's (it comes after partition): throws topology_error.
-inline void validate_layout(int world, std::span<const grid_spec> specs, node_placement nodes) {
+inline void validate_layout(int world, const_span<grid_spec> specs, node_placement nodes) {
   validate_layout(world, specs);
   // A module at a time, in order, as check_placement goes: no <vector> in hetgrid.hpp for this.
   for (const grid_spec& spec : specs) {
@@ -51,9 +51,9 @@ inline void validate_layout(int world, std::span<const grid_spec> specs, node_pl
 // message of the first group of a within-node kind that holds ranks of two hosts, naming the
 // module, kind, members and both hosts; nullopt where every such group stays on one host.
 // @pre hosts.size() covers every rank of the grids
-inline std::optional<std::string> check_hosts(std::span<const grid> grids,
-                                              std::span<const group_kind> within,
-                                              std::span<const std::string_view> hosts) {
+inline std::optional<std::string> check_hosts(const_span<grid> grids,
+                                              const_span<group_kind> within,
+                                              const_span<std::string_view> hosts) {
   for (const grid& g : grids)
     for (const group_kind& kind : within) {
       if (!detail::kind_can_cross(g, kind)) continue;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hetgrid/checked_kind.hpp"
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/error.hpp"
@@ -195,7 +196,7 @@ class plan_executor {
       groups_.names[m] = plan.module_grid(m).name();
       if (!plan.module_grid(m).contains(rank_)) continue;
       auto& collection = groups_.modules[m].emplace(
-          std::span<const group_kind>(plan.description.slots.data(), plan.description.slots.size()));
+          const_span<group_kind>(plan.description.slots.data(), plan.description.slots.size()));
       for (int slot = 0; slot < plan.slot_count(); ++slot) {
         const int id = plan.class_of(m, slot);
         const std::optional<rank_group> group =

@@ -11,10 +11,10 @@
 #include <array>
 #include <initializer_list>
 #include <optional>
-#include <span>
 #include <string_view>
 #include <utility>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/view.hpp"
 
 namespace hetgrid {
@@ -65,13 +65,10 @@ struct dims_reading {
 };
 
 // dims as dims of view v; the problem is the first dim that v lacks or that came before.
-namespace detail {
-// Over a pointer and a count: std::span's constrained constructors cost every TU their checks.
-constexpr dims_reading read_dims(view v, const std::string_view* first, std::size_t count) {
+constexpr dims_reading read_dims(view v, const_span<std::string_view> dims) {
   dims_reading r;
   r.in_view = v;
-  for (std::size_t k = 0; k < count; ++k) {
-    const std::string_view dim = first[k];
+  for (const std::string_view dim : dims) {
     const std::optional<int> i = dim_index(v, dim);
     if (!i) return {v, r.dims, dims_problem::unknown_dim, dim};
     if (r.dims >> *i & 1u) return {v, r.dims, dims_problem::dim_twice, dim};
@@ -80,10 +77,12 @@ constexpr dims_reading read_dims(view v, const std::string_view* first, std::siz
   return r;
 }
 
-constexpr dims_reading read_dims(const std::string_view* first, std::size_t count) {
+// dims in the view HyperCommGrid picks for them: pp alone or with base dims is the base view,
+// any expert dim makes it the expert view. Unknown dims are found first, then a mix of views,
+// then a dim given twice.
+constexpr dims_reading read_dims(const_span<std::string_view> dims) {
   bool base = false, expert = false;
-  for (std::size_t k = 0; k < count; ++k) {
-    const std::string_view dim = first[k];
+  for (const std::string_view dim : dims) {
     const bool in_base = dim_index(view::base, dim).has_value();
     const bool in_expert = dim_index(view::expert, dim).has_value();
     if (!in_base && !in_expert) return {view::base, 0, dims_problem::unknown_dim, dim};
@@ -91,19 +90,7 @@ constexpr dims_reading read_dims(const std::string_view* first, std::size_t coun
     expert = expert || (in_expert && !in_base);
   }
   if (base && expert) return {view::base, 0, dims_problem::views_mixed, {}};
-  return read_dims(expert ? view::expert : view::base, first, count);
-}
-}  // namespace detail
-
-// dims as dims of view v; the problem is the first dim that v lacks or that came before.
-constexpr dims_reading read_dims(view v, std::span<const std::string_view> dims) {
-  return detail::read_dims(v, dims.data(), dims.size());
-}
-// dims in the view HyperCommGrid picks for them: pp alone or with base dims is the base view,
-// any expert dim makes it the expert view. Unknown dims are found first, then a mix of views,
-// then a dim given twice.
-constexpr dims_reading read_dims(std::span<const std::string_view> dims) {
-  return detail::read_dims(dims.data(), dims.size());
+  return read_dims(expert ? view::expert : view::base, dims);
 }
 
 namespace detail {
@@ -132,12 +119,14 @@ constexpr kind_row kind_of(std::string_view name, const dims_reading& reading) {
 // A kind over some dims of one view, e.g. make_kind("tp_pp", view::base, {"tp", "pp"}).
 constexpr kind_row make_kind(std::string_view name, view v,
                              std::initializer_list<std::string_view> dims) {
-  return detail::kind_of(name, detail::read_dims(v, dims.begin(), dims.size()));
+  return detail::kind_of(name,
+                         read_dims(v, const_span<std::string_view>(dims.begin(), dims.size())));
 }
 
 // A kind whose view follows from its dims (read_dims): make_kind("tp_pp", {"tp", "pp"}).
 constexpr kind_row make_kind(std::string_view name, std::initializer_list<std::string_view> dims) {
-  return detail::kind_of(name, detail::read_dims(dims.begin(), dims.size()));
+  return detail::kind_of(name,
+                         read_dims(const_span<std::string_view>(dims.begin(), dims.size())));
 }
 
 // The reference's twenty kinds, in its ProcessGroupCollection names (docs/CONTRACT.md section

@@ -10,9 +10,9 @@
 #include <cstddef>
 #include <optional>
 #include <ostream>
-#include <span>
 #include <string_view>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/json_writer.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
@@ -25,7 +25,7 @@ namespace detail {
 // One module: its span, its sizes (every dim once: module_dims), then every group of each slot
 // of the layout (null where the module has none: the embeddings outside the language module),
 // each in the contract's order.
-inline void write_module_json(json_writer& js, const grid& g, std::span<const group_kind> slots) {
+inline void write_module_json(json_writer& js, const grid& g, const_span<group_kind> slots) {
   js.raw("{").key("name").string(g.name()).raw(",").key("language").boolean(g.language);
   js.raw(",").key("ranks").number(g.ranks).raw(",").key("offset").number(g.offset);
   for (const module_dim& d : module_dims) js.raw(",").key(d.name()).number(g.size_of(d));
@@ -45,7 +45,7 @@ inline void write_module_json(json_writer& js, const grid& g, std::span<const gr
 // What one module gives `rank`: its coordinates, its stage and the one group of each slot that
 // holds it (null where none does). @pre g.contains(rank)
 inline void write_module_rank_json(json_writer& js, const grid& g,
-                                   std::span<const group_kind> slots, int rank) {
+                                   const_span<group_kind> slots, int rank) {
   const rank_coords c = g.coords(rank);
   js.raw("{").key("name").string(g.name()).raw(",").key("coords").raw("{");
   for (std::size_t i = 0; i < module_dims.size(); ++i)

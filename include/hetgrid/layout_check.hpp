@@ -4,8 +4,8 @@
 // Its messages as std::string (describe) are in describe.hpp.
 #pragma once
 
-#include <span>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/detail/rules.hpp"
@@ -148,7 +148,7 @@ struct layout_error {
 
 // Order (docs/CONTRACT.md section 1): names (no module), language, names; then each module
 // (positive, divisible, world); then disjoint; then partition: the rows of detail/rules.hpp.
-constexpr layout_error check_layout(int world, std::span<const grid_spec> specs) {
+constexpr layout_error check_layout(int world, const_span<grid_spec> specs) {
   for (const auto& rule : detail::topology_rules_first)
     if (!rule.holds(world, specs)) return {rule.kind, -1, rule.words, rule.facts};
   for (std::size_t i = 0; i < specs.size(); ++i)
@@ -161,12 +161,12 @@ constexpr layout_error check_layout(int world, std::span<const grid_spec> specs)
 }
 
 // @pre !check_layout(world, specs)
-constexpr layout_kind layout_of(std::span<const grid_spec> specs) {
+constexpr layout_kind layout_of(const_span<grid_spec> specs) {
   return detail::all_spans_equal(specs) ? layout_kind::colocated : layout_kind::non_colocated;
 }
 
 // Throws topology_error with the first broken rule's message. Declared here for the run-time
 // topology's constructor; defined, with describe(), in describe.hpp, which needs <string>.
-inline void validate_layout(int world, std::span<const grid_spec> specs);
+inline void validate_layout(int world, const_span<grid_spec> specs);
 
 }  // namespace hetgrid

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <array>
-#include <span>
 #include <string_view>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/detail/rule_message.hpp"
 #include "hetgrid/detail/rules.hpp"
@@ -27,7 +27,7 @@ inline constexpr std::array<group_kind, 2> default_within_node_kinds{group_kind:
 // Nodes of `ranks_per_node` ranks and the kinds whose groups must stay inside one.
 struct node_placement {
   int ranks_per_node = 1;
-  std::span<const group_kind> within = default_within_node_kinds;
+  const_span<group_kind> within = default_within_node_kinds;
 };
 
 // The first group that breaks the rule: its module, kind, members and the first rank of the
@@ -133,11 +133,11 @@ constexpr rank_group first_crossing_group(const grid& g, const group_kind& kind,
   return {};
 }
 
-constexpr bool node_size_positive(int n, std::span<const group_kind>, std::span<const grid>) {
+constexpr bool node_size_positive(int n, const_span<group_kind>, const_span<grid>) {
   return n >= 1;
 }
-constexpr bool groups_inside_nodes(int n, std::span<const group_kind> within,
-                                   std::span<const grid> grids) {
+constexpr bool groups_inside_nodes(int n, const_span<group_kind> within,
+                                   const_span<grid> grids) {
   for (const grid& g : grids)
     for (const group_kind& kind : within)
       if (any_group_crosses(g, kind, n)) return false;
@@ -170,7 +170,7 @@ constexpr rule_message& put_broken_group(rule_message& m, const grid& g,
 // The placement rules of detail/rules.hpp over a layout's grids, in their order; the first
 // crossing group in module order, then kind order, then the contract's group order.
 // @pre the layout passes check_layout
-constexpr placement_error check_placement(std::span<const grid> grids, node_placement nodes) {
+constexpr placement_error check_placement(const_span<grid> grids, node_placement nodes) {
   const int n = nodes.ranks_per_node;
   if (!detail::node_size_positive(n, nodes.within, grids))
     return {error_kind::positive, -1, {}, {}, 0, n};
@@ -189,7 +189,7 @@ namespace detail {
 // The message: the rule's words, then the module, kind, group and boundary, e.g.
 // `placement: ...; 'language' tp group [6, 7, 8, 9] crosses the boundary at rank 8 (nodes of
 // 8 ranks)`. describe() (describe.hpp) returns it as a std::string.
-constexpr rule_message placement_message(const placement_error& e, std::span<const grid> grids) {
+constexpr rule_message placement_message(const placement_error& e, const_span<grid> grids) {
   rule_message m;
   if (!e) return m.put("none");
   if (e.kind == error_kind::positive)

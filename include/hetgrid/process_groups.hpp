@@ -5,13 +5,13 @@
 
 #include <array>
 #include <optional>
-#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/slot.hpp"
 
@@ -29,7 +29,7 @@ class process_groups {
   using entry = std::optional<Comm>;
 
  public:
-  explicit process_groups(std::span<const group_kind> slots = builtin_slots)
+  explicit process_groups(const_span<group_kind> slots = builtin_slots)
       : slots_(slots), own_entries_(slots.size() - slot_count) {}
   process_groups(const process_groups& other)
       : slots_(other.slots_), builtin_entries_(other.builtin_entries_),
@@ -57,7 +57,7 @@ class process_groups {
   const Comm* slot(int s) const { return entry_of(s) ? &*entry_of(s) : nullptr; }
   // Sets a slot's communicator (the executor's side).
   void set_slot(int s, Comm comm) { entry_of(s) = std::move(comm); }
-  std::span<const group_kind> slots() const { return slots_; }
+  const_span<group_kind> slots() const { return slots_; }
 
   // Megatron-LM's aliases: g.intra_dp_cp() is g.dp_cp.
 #define HETGRID_KIND_ALIAS_MEMBER(alias, kind) \
@@ -66,7 +66,7 @@ class process_groups {
 #undef HETGRID_KIND_ALIAS_MEMBER
 
  private:
-  std::span<const group_kind> slots_;
+  const_span<group_kind> slots_;
   std::array<entry, slot_count> builtin_entries_{};  // the built-in slots; names bind here
   std::vector<entry> own_entries_;                   // a program's own kinds, after them
 

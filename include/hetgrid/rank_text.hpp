@@ -10,11 +10,11 @@
 #include <cstddef>
 #include <iomanip>
 #include <optional>
-#include <span>
 #include <ostream>
 #include <string>
 #include <string_view>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/text.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
@@ -56,7 +56,7 @@ inline std::string stage_text(const grid& g, int rank) {
 // One module's part of `rank`: its coordinates, stage and the group of each slot of the layout
 // it has (a program's own kinds included). @pre g.contains(rank)
 inline void write_module_rank_text(std::ostream& out, const grid& g,
-                                   std::span<const group_kind> slots, int rank) {
+                                   const_span<group_kind> slots, int rank) {
   const rank_coords c = g.coords(rank);
   out << "\n"
       << text::printable(g.name()) << (g.language ? " (language module" : " (module")

@@ -7,9 +7,9 @@
 
 #include <array>
 #include <cstddef>
-#include <span>
 #include <string_view>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/group_kind.hpp"
 
 namespace hetgrid {
@@ -51,7 +51,7 @@ constexpr std::string_view slot_name(int slot) { return builtin_slots[slot].name
 constexpr int builtin_slot(const group_kind& kind) { return index_of(builtin_kinds, kind); }
 
 // Why a program's own kind cannot join a slot list, or nullptr where it can.
-constexpr const char* extra_kind_problem(std::span<const group_kind> slots,
+constexpr const char* extra_kind_problem(const_span<group_kind> slots,
                                          const group_kind& kind) {
   if (kind.name[0] == '\0') return "a kind needs a name";
   if (kind.dims == 0 || kind.dims >> view_dim_count) return "a kind needs dims of its view";

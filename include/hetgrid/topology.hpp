@@ -8,6 +8,7 @@
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
@@ -39,7 +40,7 @@ struct unfit_kind {
   int index = -1;
   const char* why = nullptr;
 };
-using kind_list = std::span<const group_kind>;
+using kind_list = const_span<group_kind>;
 constexpr unfit_kind first_unfit_kind(kind_list base, kind_list extra) {
   scratch<group_kind> slots(base.size() + extra.size());
   std::size_t count = 0;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <span>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/grid.hpp"
 #include "hetgrid/group_kind.hpp"
 #include "hetgrid/layout_check.hpp"
@@ -33,7 +34,7 @@ struct storage_of<T, dynamic_count>;  // #include <hetgrid/runtime_topology.hpp>
 template <class T, std::size_t N>
 using storage = typename storage_of<T, N>::type;
 
-constexpr int language_index(std::span<const grid> grids) {
+constexpr int language_index(const_span<grid> grids) {
   for (std::size_t i = 0; i < grids.size(); ++i)
     if (grids[i].language) return static_cast<int>(i);
   return -1;
@@ -62,8 +63,8 @@ struct topology_description {
 
   // Specs read at run time: checked here, with the rules' words (throws topology_error).
   // The slots are the built-in ones unless a program passes its own list (make_slots).
-  topology_description(int world_size, std::span<const grid_spec> specs,
-                       std::span<const group_kind> slot_kinds = builtin_slots)
+  topology_description(int world_size, const_span<grid_spec> specs,
+                       const_span<group_kind> slot_kinds = builtin_slots)
     requires(ModuleCount == dynamic_count && SlotCount == dynamic_count)
       : world(world_size), slots(slot_kinds.begin(), slot_kinds.end()) {
     validate_layout(world_size, specs);

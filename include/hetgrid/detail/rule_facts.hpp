@@ -4,16 +4,16 @@
 // They run only once a rule is known broken, so they may sort without a pairwise shortcut.
 #pragma once
 
-#include <span>
 #include <string_view>
 
+#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/detail/rule_message.hpp"
 #include "hetgrid/grid_spec.hpp"
 
 namespace hetgrid::detail {
 
-using spec_list = std::span<const grid_spec>;
+using spec_list = const_span<grid_spec>;
 using rule_facts = void (*)(rule_message&, int, spec_list, int);
 
 constexpr int language_count(spec_list specs) {

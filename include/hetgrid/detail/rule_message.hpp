@@ -19,9 +19,12 @@ struct rule_message {
   constexpr std::size_t size() const { return length; }
   constexpr std::string_view view() const { return {text, length}; }
 
+  constexpr rule_message& put_char(char c) {
+    if (length < capacity) text[length++] = c;
+    return *this;
+  }
   constexpr rule_message& put(std::string_view s) {
-    for (char c : s)
-      if (length < capacity) text[length++] = c;
+    for (char c : s) put_char(c);
     return *this;
   }
   constexpr rule_message& put(long long v) {
@@ -32,7 +35,7 @@ struct rule_message {
                                     : static_cast<unsigned long long>(v);
     do digits[n++] = static_cast<char>('0' + u % 10); while ((u /= 10) != 0);
     if (negative) put("-");
-    while (n > 0) put(std::string_view(&digits[--n], 1));
+    while (n > 0) put_char(digits[--n]);  // not string_view(char*, n): its checks cost
     return *this;
   }
   // The pieces of every message: 'name', [first, end), name=value.
