@@ -1,9 +1,9 @@
 // hetgrid/const_span.hpp: const_span<T>, a read-only run of T (a pointer and a count), the type
 // every hetgrid function that reads a list (specs, grids, kinds, host names) takes. It converts
 // from what std::span<const T> converts from (std::array, std::vector, a C array, a span) and to
-// std::span<const T>. Why not std::span itself: its constructors are constrained templates, and
-// their checks cost every TU about 30 ms for each element type a span is made of
-// (BENCHMARKS.md, "Compile time"), even where the list is a layout's fixed array.
+// std::span<const T>. Why not std::span itself: its constructors are constrained templates whose
+// checks every TU paid again for each element type a span was made of, even where the list is a
+// layout's fixed array (BENCHMARKS.md, "Lists without std::span").
 #pragma once
 
 #include <cstddef>
