@@ -76,7 +76,8 @@ done
 a=${best[seed]} b=${best[seed_baseline]} c=${best[wide_131072]} d=${best[wide_128]} e=${best[include_only]} f=${best[seed_bridge]}
 g=${best[seed_core]} h=${best[include_core]} i=${best[floor]} j=${best[floor_core]}
 
-awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v g="$g" -v h="$h" -v i="$i" -v j="$j" \
+awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v g="$g" -v h="$h" \
+    -v i="$i" -v j="$j" \
     -v compiler="$compiler" 'BEGIN {
   added = a - b; ratio = c / d; bridge = f - a; core = g - b
   printf "{\"bench\":\"compile_time\",\"summary\":true,\"added_seconds\":%.3f,\"include_only_seconds\":%.3f,", added, e
@@ -105,6 +106,7 @@ done
 # The seed TUs and their floors, in instructions: the summary's differences without the load.
 for name in seed seed_core seed_baseline floor floor_core; do
   read -r -a tu <<<"${args[$name]}"
-  printf '{"bench":"compile_time","tu":"%s","instructions":%s,"tool":"callgrind","compiler":"%s"}\n' \
-    "$name" "$(count "${tu[@]}")" "$compiler"
+  printf '{"bench":"compile_time","tu":"%s","instructions":%s,"tool":"callgrind",' \
+    "$name" "$(count "${tu[@]}")"
+  printf '"compiler":"%s"}\n' "$compiler"
 done

@@ -35,7 +35,7 @@ struct rule_message {
                                     : static_cast<unsigned long long>(v);
     do digits[n++] = static_cast<char>('0' + u % 10); while ((u /= 10) != 0);
     if (negative) put("-");
-    while (n > 0) put_char(digits[--n]);  // not string_view(char*, n): its checks cost
+    while (n > 0) put_char(digits[--n]);  // string_view(char*, n) pays its template's checks
     return *this;
   }
   // The pieces of every message: 'name', [first, end), name=value.
