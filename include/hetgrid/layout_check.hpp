@@ -4,7 +4,6 @@
 // Its messages as std::string (describe) are in describe.hpp.
 #pragma once
 
-
 #include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/heap_sort.hpp"
 #include "hetgrid/detail/rule_facts.hpp"

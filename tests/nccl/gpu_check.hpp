@@ -7,8 +7,8 @@
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <hetgrid/nccl/bootstrap.hpp>
 #include <hetgrid/nccl/gpu.hpp>
 #include <string>
