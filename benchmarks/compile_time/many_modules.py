@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Layouts of many modules at compile time (issue 20, row 2).
 
-  many_modules.py emit N [--plan] FILE   writes a TU: N non-colocated modules of 2 ranks (tp=2),
+  many_modules.py emit N [--plan] [--each] FILE
+                                         writes a TU: N non-colocated modules of 2 ranks (tp=2),
                                          the last one the language module, checked by topology<>;
                                          --plan also instantiates its split plan (plan_of), which
-                                         is what rank_groups instantiates
+                                         is what rank_groups instantiates; --each also walks the
+                                         modules with for_each_module, at compile time
   many_modules.py measure [--cxx g++] [--include DIR] [N ...]
                                          compiles each (-fsyntax-only, the compiler's default
                                          limits) and prints one JSON line per TU: modules, plan,
@@ -18,7 +20,7 @@ import tempfile
 import time
 
 
-def emit(n, plan):
+def emit(n, plan, each=False):
     lines = ["#include <hetgrid/hetgrid.hpp>", "namespace hg = hetgrid;"]
     for i in range(n):
         language = ", .language = true" if i == n - 1 else ""
@@ -29,6 +31,10 @@ def emit(n, plan):
     lines.append(f"static_assert(job::module_count == {n});")
     if plan:
         lines.append("static_assert(hg::plan_of<job>.round_count >= 1);")
+    if each:
+        lines.append("constexpr int walked = [] { int ranks = 0; hg::for_each_module<job>("
+                     "[&](auto m) { ranks += decltype(m)::type::size; }); return ranks; }();")
+        lines.append(f"static_assert(walked == {2 * n});")
     return "\n".join(lines) + "\n"
 
 
@@ -54,10 +60,10 @@ def measure(cxx, include, sizes):
 
 def main(argv):
     if len(argv) >= 3 and argv[0] == "emit":
-        plan = "--plan" in argv
-        rest = [a for a in argv[1:] if a != "--plan"]
+        flags = ("--plan", "--each")
+        rest = [a for a in argv[1:] if a not in flags]
         with open(rest[1], "w") as out:
-            out.write(emit(int(rest[0]), plan))
+            out.write(emit(int(rest[0]), "--plan" in argv, "--each" in argv))
         return 0
     if argv and argv[0] == "measure":
         cxx, include, args = "g++", os.path.join(os.path.dirname(__file__), "../../include"), argv[1:]

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string_view>
 #include <utility>
 
@@ -31,7 +32,9 @@ module_list<Modules...> modules_of(const topology<World, Modules...>*);
 
 template <class... Modules, class F, std::size_t... I>
 constexpr void call_per_module(module_list<Modules...>, F& f, std::index_sequence<I...>) {
-  (f(module_tag<Modules, static_cast<int>(I)>{}), ...);
+  // A list, not a comma fold: clang nests a fold's operands and stops at 256; a braced list is
+  // still evaluated in order.
+  (void)std::initializer_list<int>{(f(module_tag<Modules, static_cast<int>(I)>{}), void(), 0)...};
 }
 
 }  // namespace detail

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
@@ -33,6 +34,13 @@ struct module_fits_world {
 #undef HETGRID_ASSERT_MODULE_WORLD_RULE
   static constexpr bool value = true;
 };
+
+// Whether every one holds. A list, not a fold: clang nests a fold's operands and stops at 256.
+constexpr bool all_hold(std::initializer_list<bool> holds) {
+  for (const bool h : holds)
+    if (!h) return false;
+  return true;
+}
 
 // The first of a program's own kinds that cannot join the slots before it (slot.hpp's
 // extra_kind_problem), and why; index -1 where all fit.
@@ -95,7 +103,7 @@ struct topology {
                       ::hetgrid::detail::layout_message(words, &::hetgrid::detail::facts, World, \
                                                         specs, -1))
   HETGRID_TOPOLOGY_RULES_FIRST(HETGRID_ASSERT_TOPOLOGY_RULE)
-  static_assert((detail::module_fits_world<World, Modules>::value && ...));
+  static_assert(detail::all_hold({detail::module_fits_world<World, Modules>::value...}));
   HETGRID_TOPOLOGY_RULES_LAST(HETGRID_ASSERT_TOPOLOGY_RULE)
 #undef HETGRID_ASSERT_TOPOLOGY_RULE
 
