@@ -116,7 +116,8 @@ class rank_groups
   template <std::invocable<int> AfterRound = void (*)(int)>
   rank_groups(const communicator& world, rank_groups_options options,
               AfterRound after_round = [](int) {})
-      : base(made_by(check_launch<Topology>(world), std::move(options.watch)), after_round),
+      // A copy, not a move, for the backend: the order of the two arguments is unspecified.
+      : base(made_by(check_launch<Topology>(world, options.watch), options.watch), after_round),
         watched_(label_groups()) {}
 
   // MPI_Comm_split calls over the whole job; MPI_Comm_create_group calls of this rank.

@@ -8,6 +8,8 @@
 //     ends naming 'language:tp (ranks 2, 3)'; ranks 0 and 1 build theirs, then wait on the world.
 //   mpi_watchdog_cases bridge_share T: language has cp 2 (its share group, ranks 2 and 3, is no
 //     slot); rank 3 never constructs the bridge: rank 2 ends naming the bridge's share group.
+//   mpi_watchdog_cases host_gather T: the layout is placed on nodes of 2; rank 3 never joins
+//     the launch check's gather of host names: the others end naming it, before any group.
 //   mpi_watchdog_cases sigterm T: rank 3 sends SIGTERM to rank 2 while it waits in an all-reduce
 //     (long T): rank 2 writes the group it waited on, then the signal ends it as before.
 //   mpi_watchdog_cases fast T: many short watched operations (20000, and for four of the
@@ -41,6 +43,9 @@ using four_cp = hg::topology<
     4, hg::module_grid<hg::grid_spec{.name = "images", .ranks = 2, .tp = 2}>,
     hg::module_grid<hg::grid_spec{.name = "language", .ranks = 2, .cp = 2, .offset = 2,
                                   .language = true}>>;
+
+// The same layout placed on nodes of 2 ranks: rank_groups first gathers the host names.
+using four_on_nodes = four::on_nodes<2>;
 
 using clock_type = std::chrono::steady_clock;
 std::atomic<long long> stall_began_ns{0};  // when this rank entered the call that stalls
@@ -81,10 +86,10 @@ int main(int argc, char** argv) {
   const double timeout_s = argc > 2 ? std::atof(argv[2]) : 0;
   if (world.size() != 4 || timeout_s <= 0 ||
       (what != "collective" && what != "split" && what != "create_group" && what != "sigterm" &&
-       what != "fast" && what != "bridge_share")) {
+       what != "fast" && what != "bridge_share" && what != "host_gather")) {
     if (world.rank() == 0)
       std::fprintf(stderr, "usage: mpirun -np 4 mpi_watchdog_cases "
-                           "collective|split|create_group|bridge_share|sigterm|fast "
+                           "collective|split|create_group|bridge_share|host_gather|sigterm|fast "
                            "TIMEOUT_S (got -np %d)\n", world.size());
     return 2;
   }
@@ -117,6 +122,18 @@ int main(int argc, char** argv) {
     const hg::mpi::watched_comm& job = groups.watched_world();
     job.run("MPI_Barrier", [&] { return MPI_Barrier(job.get()); });
     std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the barrier finished without rank 3\n", rank);
+    return 1;
+  }
+
+  if (what == "host_gather") {
+    if (rank == 3) {  // never arrives within the timeout; mpirun ends it with the job
+      std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
+      return 0;
+    }
+    stall_begins();
+    hg::mpi::rank_groups<four_on_nodes> groups(world, o);
+    std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the host names came without rank 3\n",
+                 rank);
     return 1;
   }
 

@@ -288,6 +288,14 @@ TEST_CASE("pair: each rank's groups on its own, no communicator made" *
   CHECK((groups.language() != nullptr) == (boot->rank() == 1));
 }
 
+TEST_CASE("pair_tp on nodes of 2: the launch check's watched gather passes on one host" *
+          doctest::test_suite("world2")) {
+  using placed = pair_tp::on_nodes<2>;
+  nc::rank_groups<placed> groups(*boot, nc::rank_groups_options{.timeout_s = 30});
+  CHECK(groups.group_count() == 22);
+  CHECK(groups.language()->tp.get() == boot->nccl_world());
+}
+
 TEST_CASE("pair_tp: tp and the kinds over it are the world's communicator" *
           doctest::test_suite("world2")) {
   nc::rank_groups<pair_tp> groups(*boot);

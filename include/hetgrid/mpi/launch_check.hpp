@@ -1,7 +1,9 @@
 // hetgrid/mpi/launch_check.hpp: the job as launched against on_nodes (docs/CONTRACT.md section
 // 6): one all-gather of each rank's host name over the job's communicator, before any group is
 // built; the ranks of one host are one node. Every rank gathers the same names and runs the same
-// check, so every rank throws the same placement error, and none waits in a collective.
+// check, so every rank throws the same placement error, and none waits in a collective. The
+// gather is watched like every other MPI operation of the groups: a rank that never joins it
+// ends the others within the timeout.
 #pragma once
 
 #include <mpi.h>
@@ -9,11 +11,13 @@
 
 #include <boost/mpi/communicator.hpp>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "hetgrid/error.hpp"
 #include "hetgrid/executor.hpp"
+#include "hetgrid/mpi/watchdog.hpp"
 #include "hetgrid/placement.hpp"
 
 namespace hetgrid::mpi {
@@ -26,9 +30,11 @@ concept placed_on_nodes = requires {
 };
 
 // Throws topology_error (world, then placement) where the launch breaks the layout; returns
-// `world` for a constructor's initializer. A topology without on_nodes costs nothing.
+// `world` for a constructor's initializer. A topology without on_nodes costs nothing. `watch`
+// watches the gather (rank_groups passes its own options).
 template <class Topology>
-const boost::mpi::communicator& check_launch(const boost::mpi::communicator& world) {
+const boost::mpi::communicator& check_launch(const boost::mpi::communicator& world,
+                                             const watchdog_options& watch = {}) {
   if constexpr (placed_on_nodes<Topology>) {
     if (MPI_Comm(world) == MPI_COMM_NULL) return world;  // the backend refuses it, and says so
     check_world_size(world.size(), Topology::world);
@@ -36,7 +42,15 @@ const boost::mpi::communicator& check_launch(const boost::mpi::communicator& wor
     char own[width] = {};
     if (::gethostname(own, width - 1) != 0) std::strcpy(own, "?");
     std::vector<char> names(static_cast<std::size_t>(width) * world.size());
-    MPI_Allgather(own, width, MPI_CHAR, names.data(), width, MPI_CHAR, MPI_Comm(world));
+    {
+      // A watchdog of its own: the groups' one is made with the backend, after this check.
+      watchdog dog(watch);
+      dog.set_identity("rank " + std::to_string(world.rank()) + " on host " + own);
+      const watched_group job("world (the job's " + std::to_string(world.size()) +
+                              " ranks, the launch check before any group)");
+      const watchdog::guard armed = dog.arm(job, "MPI_Allgather (host names)");
+      MPI_Allgather(own, width, MPI_CHAR, names.data(), width, MPI_CHAR, MPI_Comm(world));
+    }
     std::vector<std::string_view> hosts(static_cast<std::size_t>(world.size()));
     for (int r = 0; r < world.size(); ++r) {
       const char* name = names.data() + static_cast<std::size_t>(width) * r;

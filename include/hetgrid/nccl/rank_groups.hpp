@@ -256,10 +256,9 @@ class rank_groups
 
  public:
   // With on_nodes, the launch is checked over the bootstrap's MPI world first (every rank throws
-  // the same placement error: mpi/launch_check.hpp).
+  // the same placement error: mpi/launch_check.hpp), its gather watched with the creation timeout.
   rank_groups(const bootstrap& boot, rank_groups_options options = {})
-      : rank_groups((hetgrid::mpi::check_launch<Topology>(boot.mpi_world()), boot.nccl_world()),
-                    with_parent(std::move(options), boot.split_parent())) {}
+      : rank_groups(boot.nccl_world(), launch_checked(boot, std::move(options))) {}
   // From a world communicator made elsewhere (options.split_parent: a non-blocking one to split
   // off, else the world itself).
   rank_groups(ncclComm_t nccl_world, rank_groups_options options)
@@ -311,6 +310,12 @@ class rank_groups
   bool has_share_parent() const { return this->backend().has_share_parent(); }
 
  private:
+  static rank_groups_options launch_checked(const bootstrap& boot, rank_groups_options options) {
+    hetgrid::mpi::watchdog_options gather_watch;
+    gather_watch.timeout_s = options.timeout_s;
+    hetgrid::mpi::check_launch<Topology>(boot.mpi_world(), gather_watch);
+    return with_parent(std::move(options), boot.split_parent());
+  }
   static rank_groups_options with_parent(rank_groups_options options, ncclComm_t parent) {
     if (options.split_parent == nullptr) options.split_parent = parent;
     return options;
