@@ -1,9 +1,9 @@
 // hetgrid/mpi/launch_check.hpp: the job as launched against on_nodes (docs/CONTRACT.md section
-// 6): one all-gather of each rank's host name over the job's communicator, before any group is
-// built; the ranks of one host are one node. Every rank gathers the same names and runs the same
-// check, so every rank throws the same placement error, and none waits in a collective. The
-// gather is watched like every other MPI operation of the groups: a rank that never joins it
-// ends the others within the timeout.
+// 1, "Placement on nodes"): one all-gather of each rank's host name over the job's communicator,
+// before any group is built; the ranks of one host are one node. Every rank gathers the same
+// names and runs the same check, so every rank throws the same placement error, and none waits
+// in a collective. The gather is watched like every other MPI operation of the groups: a rank
+// that never joins it ends the others within the timeout.
 #pragma once
 
 #include <mpi.h>
