@@ -67,6 +67,10 @@ hg::mpi::watchdog_options options(double timeout_s, int rank) {
                  "stall began (bounds %.3f to %.3f s): %s\n", rank, e.operation.c_str(),
                  e.group.c_str(), after, timeout_s, late,
                  after >= timeout_s && after <= late ? "in bounds" : "OUT OF BOUNDS");
+    // The first rank to end has mpirun stop the rest, and a rank stopped before its own line
+    // would leave the test without it (1 run in 5 on a loaded machine): each holds its end
+    // until every waiting rank has fired and written its line.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   };
   return o;
 }
