@@ -5,9 +5,9 @@
 #pragma once
 
 #include <array>
-#include <initializer_list>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
+#include <initializer_list>
 
 #include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/rules.hpp"
