@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "hetgrid/checked_kind.hpp"
-#include "hetgrid/const_span.hpp"
 #include "hetgrid/detail/rule_facts.hpp"
 #include "hetgrid/detail/rules.hpp"
 #include "hetgrid/error.hpp"
@@ -195,8 +194,7 @@ class plan_executor {
     for (int m = 0; m < module_count; ++m) {
       groups_.names[m] = plan.module_grid(m).name();
       if (!plan.module_grid(m).contains(rank_)) continue;
-      auto& collection = groups_.modules[m].emplace(
-          const_span<group_kind>(plan.description.slots.data(), plan.description.slots.size()));
+      auto& collection = groups_.modules[m].emplace(plan.description.slots);
       for (int slot = 0; slot < plan.slot_count(); ++slot) {
         const int id = plan.class_of(m, slot);
         const std::optional<rank_group> group =

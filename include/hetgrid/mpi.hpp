@@ -6,8 +6,6 @@
 // message a program runs through watched(): none of them hangs past the timeout.
 #pragma once
 
-#include <unistd.h>
-
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/exception.hpp>
 #include <concepts>
@@ -35,13 +33,6 @@ struct rank_groups_options {
   watchdog_options watch{};
 };
 
-namespace detail {
-inline std::string host_name() {
-  char name[256] = {};
-  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("?");
-}
-}  // namespace detail
-
 // Communicators are owned through Boost.MPI's reference counting: each split result is taken
 // over at once, so a throw half-way frees what was built, exactly once.
 class backend {
@@ -53,8 +44,7 @@ class backend {
       : world_(world), watchdog_(std::make_shared<mpi::watchdog>(std::move(watch))) {
     if (MPI_Comm(world_) == MPI_COMM_NULL) return;  // every split is then refused (and says so)
     job_size_ = world_.size();
-    watchdog_->set_identity("rank " + std::to_string(world_.rank()) + " on host " +
-                            detail::host_name());
+    watchdog_->set_identity(detail::rank_identity(world_.rank(), detail::host_name()));
   }
   int size() const { return world_.size(); }
   int rank() const { return world_.rank(); }

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <mpi.h>
-#include <unistd.h>
 
 #include <boost/mpi/communicator.hpp>
 #include <cstring>
@@ -39,13 +38,14 @@ const boost::mpi::communicator& check_launch(const boost::mpi::communicator& wor
     if (MPI_Comm(world) == MPI_COMM_NULL) return world;  // the backend refuses it, and says so
     check_world_size(world.size(), Topology::world);
     constexpr int width = 256;  // a host name of more is cut; POSIX allows 255 bytes
+    const std::string host = detail::host_name();
     char own[width] = {};
-    if (::gethostname(own, width - 1) != 0) std::strcpy(own, "?");
+    host.copy(own, width - 1);
     std::vector<char> names(static_cast<std::size_t>(width) * world.size());
     {
       // A watchdog of its own: the groups' one is made with the backend, after this check.
       watchdog dog(watch);
-      dog.set_identity("rank " + std::to_string(world.rank()) + " on host " + own);
+      dog.set_identity(detail::rank_identity(world.rank(), host));
       const watched_group job("world (the job's " + std::to_string(world.size()) +
                               " ranks, the launch check before any group)");
       const watchdog::guard armed = dog.arm(job, "MPI_Allgather (host names)");

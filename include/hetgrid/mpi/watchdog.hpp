@@ -90,6 +90,16 @@ class watchdog;
 
 namespace detail {
 
+// This host's name, "?" where it has none: what the launch check gathers and the line names.
+inline std::string host_name() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("?");
+}
+// Who a rank is in the watchdog's line (watchdog::set_identity): "rank 3 on host a1".
+inline std::string rank_identity(int rank, const std::string& host) {
+  return "rank " + std::to_string(rank) + " on host " + host;
+}
+
 // "ranks 4, 6": every member up to 8, else the first 4, "...", the last and the count.
 template <class Ranks>
 std::string rank_list(const Ranks& ranks, int size) {
