@@ -1,5 +1,5 @@
-// (j) The core's floor: (i) without <string> and <stdexcept>, the headers <hetgrid/core.hpp>'s
-// types are made of.
+// (j) The core's floor: the baseline (b) plus the headers <hetgrid/core.hpp>'s types are made
+// of; (i) adds <string> and <stdexcept> to it.
 #include <array>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>

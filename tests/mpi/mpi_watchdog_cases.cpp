@@ -75,6 +75,12 @@ hg::mpi::watchdog_options options(double timeout_s, int rank) {
   return o;
 }
 
+// A rank that does not arrive within the timeout: mpirun ends it with the job.
+int stay_away(double timeout_s) {
+  std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
+  return 0;
+}
+
 int language_tp_slot() {
   for (int s = 0; s < four::slot_count; ++s)
     if (four::description.slot_name(s) == "tp") return s;
@@ -101,10 +107,7 @@ int main(int argc, char** argv) {
   const hg::mpi::rank_groups_options o{options(timeout_s, rank)};
 
   if (what == "split") {
-    if (rank == 3) {  // never arrives within the timeout; mpirun ends it with the job
-      std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
-      return 0;
-    }
+    if (rank == 3) return stay_away(timeout_s);
     stall_begins();
     hg::mpi::rank_groups<four, hg::plan_options{}, hg::mpi::construction::split_rounds> groups(
         world, o);
@@ -112,10 +115,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (what == "create_group") {
-    if (rank == 3) {  // never arrives within the timeout; mpirun ends it with the job
-      std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
-      return 0;
-    }
+    if (rank == 3) return stay_away(timeout_s);
     stall_begins();
     hg::mpi::rank_groups<four> groups(world, o);  // only rank 2's group waits on rank 3
     if (rank == 2) {
@@ -130,10 +130,7 @@ int main(int argc, char** argv) {
   }
 
   if (what == "host_gather") {
-    if (rank == 3) {  // never arrives within the timeout; mpirun ends it with the job
-      std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
-      return 0;
-    }
+    if (rank == 3) return stay_away(timeout_s);
     stall_begins();
     hg::mpi::rank_groups<four_on_nodes> groups(world, o);
     std::fprintf(stderr, "mpi_watchdog_cases: rank %d: the host names came without rank 3\n",
@@ -153,8 +150,7 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-    std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));  // mpirun ends it
-    return 0;
+    return stay_away(timeout_s);
   }
 
   std::vector<int> pids;
@@ -191,10 +187,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s));
     return 0;
   }
-  if (rank == 3) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(timeout_s * 4));
-    return 0;
-  }
+  if (rank == 3) return stay_away(timeout_s);
   stall_begins();
   if (rank == 2) {
     all_reduce(*groups.watched(language, tp));  // rank 3 never comes
